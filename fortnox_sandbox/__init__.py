@@ -1,0 +1,1 @@
+"""A local simulator of the Fortnox API v3 for the demo, the tests and the benchmarks."""

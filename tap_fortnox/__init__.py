@@ -1,0 +1,1 @@
+"""tap-fortnox: a Singer tap for the Fortnox API v3."""

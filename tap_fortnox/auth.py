@@ -1,0 +1,580 @@
+"""Fortnox access tokens: client credentials, rotating refresh token (with a token store), static.
+
+``FortnoxAuthenticator.for_config(config)`` returns one shared authenticator per set of credentials
+in the process, so every stream and thread uses the same access token and a single-use refresh
+token is rotated exactly once. It is a ``requests`` auth callable that sets
+``Authorization: Bearer ...`` and renews the token shortly before it expires, or after
+``invalidate(token)`` (a 401).
+
+Error messages are one line and never contain a secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, ClassVar, NoReturn
+
+import jwt
+import requests
+import urllib3.exceptions
+from requests.auth import AuthBase
+
+from tap_fortnox.token_store import TokenStore, TokenStoreError
+
+DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
+DEFAULT_TOKEN_LIFETIME = 3600.0
+RENEW_MARGIN_SECONDS = 60.0
+TOKEN_TIMEOUT = (10.0, 30.0)  # connect, read
+CLIENT_CREDENTIALS_ATTEMPTS = 5
+
+FLOW_CLIENT_CREDENTIALS = "client_credentials"
+FLOW_REFRESH_TOKEN = "refresh_token"
+FLOW_ACCESS_TOKEN = "access_token"
+
+CLIENT_CREDENTIAL_SETTINGS = ("client_id", "client_secret", "tenant_id")
+REFRESH_SETTINGS = ("client_id", "client_secret", "refresh_token", "token_store_path")
+SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
+
+logger = logging.getLogger(__name__)
+
+
+class AuthError(Exception):
+    """An authentication problem, as one line a user can act on (no secrets)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+# --------------------------------------------------------------------------------------------
+# Config
+
+
+def setting(config: Mapping[str, Any], name: str) -> str | None:
+    """A setting as a stripped string, or None when it is missing or empty."""
+    value = config.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _missing_message(present: str, missing: list[str], flow: str, needs: tuple[str, ...]) -> str:
+    noun = "is" if len(missing) == 1 else "are"
+    return (
+        f"Config error: {present} is set but {' and '.join(missing)} {noun} missing "
+        f"({flow} flow needs {', '.join(needs)})"
+    )
+
+
+def validate_auth_config(config: Mapping[str, Any]) -> str:
+    """Check that exactly one auth flow is configured completely; return its name.
+
+    Raises AuthError naming the settings involved (never their values).
+    """
+    has = {
+        name: setting(config, name) is not None
+        for name in (
+            *CLIENT_CREDENTIAL_SETTINGS,
+            "refresh_token",
+            "token_store_path",
+            "access_token",
+        )
+    }
+    if has["access_token"]:
+        others = [n for n in ("refresh_token", "token_store_path", "client_secret") if has[n]]
+        if others:
+            _conflict("access_token", others)
+        return FLOW_ACCESS_TOKEN
+    if has["refresh_token"] or has["token_store_path"]:
+        missing = [n for n in REFRESH_SETTINGS if not has[n] and n != "refresh_token"]
+        present = "refresh_token" if has["refresh_token"] else "token_store_path"
+        if missing:
+            raise AuthError(_missing_message(present, missing, "refresh-token", REFRESH_SETTINGS))
+        store = TokenStore(str(setting(config, "token_store_path")))
+        if not has["refresh_token"] and not store.exists():
+            raise AuthError(
+                f"Config error: token_store_path is set but refresh_token is missing and the token "
+                f"store {store.path} does not exist (run `tap-fortnox-auth --token-store "
+                f"{store.path}` to authorise, or set refresh_token)"
+            )
+        return FLOW_REFRESH_TOKEN
+    present_cc = [n for n in CLIENT_CREDENTIAL_SETTINGS if has[n]]
+    if not present_cc:
+        raise AuthError(
+            "Config error: no Fortnox credentials: set client_id, client_secret and tenant_id "
+            "(service account, client-credentials flow), or client_id, client_secret, "
+            "refresh_token and token_store_path (refresh-token flow), or access_token; "
+            "`tap-fortnox-auth` sets them up"
+        )
+    missing = [n for n in CLIENT_CREDENTIAL_SETTINGS if not has[n]]
+    if missing:
+        message = _missing_message(
+            present_cc[-1], missing, "client-credentials", CLIENT_CREDENTIAL_SETTINGS
+        )
+        if missing == ["tenant_id"]:
+            message += (
+                "; `tap-fortnox-auth --service-account` prints the tenant id, or set "
+                "refresh_token and token_store_path for the refresh-token flow"
+            )
+        raise AuthError(message)
+    return FLOW_CLIENT_CREDENTIALS
+
+
+def _conflict(chosen: str, others: list[str]) -> NoReturn:
+    raise AuthError(
+        f"Config error: {chosen} and {' and '.join(others)} are both set; they belong to "
+        f"different auth flows, remove the ones you do not use (a static access_token needs no "
+        f"client_secret, refresh_token or token_store_path)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def fingerprint(secret: str) -> str:
+    """A stable, non-reversible name for a secret (for registry keys and the token store)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:32]
+
+
+def tenant_id_from_jwt(token: str | None) -> str | None:
+    """The ``tenantId`` claim of a Fortnox access token (JWT), read without verification."""
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    for key, value in claims.items():
+        if re.sub(r"[^a-z]", "", str(key).lower()) == "tenantid" and value not in (None, ""):
+            return str(value)
+    return None
+
+
+def _jwt_lifetime(token: str) -> float | None:
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(exp) - time.time() if isinstance(exp, (int, float)) else None
+
+
+def _renew_margin(lifetime: float) -> float:
+    """Renew about a minute early, but never eat most of a short (test) lifetime."""
+    return min(RENEW_MARGIN_SECONDS, max(lifetime, 0.0) * 0.2)
+
+
+def _bearer_value(token: str | None) -> str | None:
+    if token and token.lower().startswith("bearer "):
+        return token[7:].strip()
+    return token
+
+
+def describe_error_body(response: requests.Response) -> str:
+    """One line from an OAuth ``{error, error_description}`` or a Fortnox ErrorInformation body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    parts: list[str] = []
+    if isinstance(body, dict):
+        lower = {str(k).lower(): v for k, v in body.items()}
+        info = lower.get("errorinformation")
+        if isinstance(info, dict):
+            info = {str(k).lower(): v for k, v in info.items()}
+            code, message = info.get("code"), info.get("message")
+            parts.append(f"Fortnox error {code}: {message}" if code else f"{message}")
+        elif isinstance(lower.get("error"), str):
+            parts.append(str(lower["error"]))
+            if lower.get("error_description"):
+                parts.append(str(lower["error_description"]))
+        elif lower.get("message"):
+            parts.append(str(lower["message"]))
+    text = ": ".join(parts) if parts else f"HTTP {response.status_code} {response.reason or ''}"
+    return " ".join(text.split())[:300]
+
+
+def _oauth_error_code(response: requests.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"]
+    return None
+
+
+def _was_not_sent(exc: requests.RequestException) -> bool:
+    """True when the request certainly never reached the server (safe to repeat any POST)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        reason = getattr(reason, "reason", reason)
+        return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return False
+
+
+class TokenRequestRejected(AuthError):
+    """The token endpoint answered with an error status."""
+
+    def __init__(self, message: str, status: int, oauth_error: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.oauth_error = oauth_error
+
+
+class TokenEndpoint:
+    """POSTs to ``{auth_url}/token`` with Basic client auth, on its own session.
+
+    The session has no automatic retries: a single-use refresh token (or auth code) must never be
+    sent twice after a lost response. Only ``retry=True`` calls (client credentials, which are
+    idempotent) are repeated on 429/5xx/timeouts, with backoff.
+    """
+
+    def __init__(self, auth_url: str | None, client_id: str, client_secret: str) -> None:
+        self.url = (auth_url or DEFAULT_AUTH_URL).rstrip("/") + "/token"
+        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
+        self._headers = {
+            "Authorization": f"Basic {basic}",
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        self._session = requests.Session()
+        self._session.trust_env = True
+
+    def post(
+        self,
+        form: dict[str, str],
+        *,
+        what: str,
+        retry: bool,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The token response as a dict with at least ``access_token``; AuthError otherwise."""
+        all_headers = {**self._headers, **(headers or {})}
+        for attempt in range(1, CLIENT_CREDENTIALS_ATTEMPTS + 1):
+            last = attempt == CLIENT_CREDENTIALS_ATTEMPTS
+            try:
+                response = self._session.post(
+                    self.url, data=form, headers=all_headers, timeout=TOKEN_TIMEOUT
+                )
+            except requests.RequestException as exc:
+                if not last and (retry or _was_not_sent(exc)):
+                    self._sleep(attempt, None, f"{type(exc).__name__}")
+                    continue
+                hint = (
+                    ""
+                    if retry or _was_not_sent(exc)
+                    else "; the single-use token may have been used up by the lost request: "
+                    "run again, and if Fortnox then answers invalid_grant, re-authorise with "
+                    "tap-fortnox-auth"
+                )
+                raise AuthError(
+                    f"{what} failed: no answer from the Fortnox token endpoint {self.url} "
+                    f"({type(exc).__name__}){hint}"
+                ) from None
+            status = response.status_code
+            if retry and not last and (status == 429 or status >= 500):
+                self._sleep(attempt, response.headers.get("Retry-After"), f"HTTP {status}")
+                continue
+            if status >= 400:
+                raise TokenRequestRejected(
+                    f"{what} failed: Fortnox answered HTTP {status} "
+                    f"({describe_error_body(response)})",
+                    status,
+                    _oauth_error_code(response),
+                )
+            try:
+                payload = response.json()
+            except ValueError:
+                payload = None
+            if not isinstance(payload, dict) or not isinstance(payload.get("access_token"), str):
+                raise AuthError(
+                    f"{what} failed: the Fortnox token endpoint answered HTTP {status} "
+                    f"without an access_token"
+                )
+            return payload
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _sleep(attempt: int, retry_after: str | None, reason: str) -> None:
+        delay = min(8.0, 0.5 * 2 ** (attempt - 1)) * (0.75 + random.random() / 2)
+        if retry_after:
+            with contextlib.suppress(ValueError):
+                delay = min(30.0, max(delay, float(retry_after)))
+        logger.warning("Fortnox token request failed (%s); retrying in %.1f s", reason, delay)
+        time.sleep(delay)
+
+
+def _expires_in(payload: Mapping[str, Any]) -> float:
+    try:
+        value = float(payload.get("expires_in"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = _jwt_lifetime(payload["access_token"]) or DEFAULT_TOKEN_LIFETIME
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Authenticators
+
+
+class FortnoxAuthenticator(AuthBase):
+    """Shared bearer-token provider; subclasses implement ``_new_token`` for one flow."""
+
+    flow: ClassVar[str] = ""
+    _registry: ClassVar[dict[tuple[str, ...], FortnoxAuthenticator]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._config_tenant_id = setting(config, "tenant_id")
+        self._lock = threading.RLock()
+        self._token: str | None = None
+        self._renew_at = 0.0  # time.monotonic() after which the token is renewed
+        self._rejected: set[str] = set()
+        self.tokens_obtained = 0
+
+    @classmethod
+    def for_config(cls, config: Mapping[str, Any]) -> FortnoxAuthenticator:
+        """The process-wide authenticator for these credentials (created on first use)."""
+        flow = validate_auth_config(config)
+        key = (flow, *(_key_part(config, name) for name in _KEY_SETTINGS))
+        with cls._registry_lock:
+            instance = cls._registry.get(key)
+            if instance is None:
+                instance = _FLOW_CLASSES[flow](config)
+                cls._registry[key] = instance
+            return instance
+
+    @classmethod
+    def clear_registry(cls) -> None:
+        """Forget all shared authenticators (tests simulate a new process with this)."""
+        with cls._registry_lock:
+            cls._registry.clear()
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.get_token()}"
+        return request
+
+    def get_token(self) -> str:
+        """A valid access token, renewed first if it is about to expire or was rejected."""
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._renew_at:
+                token, lifetime = self._new_token()
+                self._token = token
+                self._renew_at = time.monotonic() + lifetime - _renew_margin(lifetime)
+            return self._token
+
+    def invalidate(self, token: str | None) -> None:
+        """Report a 401 for ``token``: the next call gets a new token (once per token value)."""
+        token = _bearer_value(token)
+        with self._lock:
+            if token:
+                self._rejected.add(token)
+            if token is None or token == self._token:
+                self._token = None
+
+    @property
+    def tenant_id(self) -> str | None:
+        """The tenant id setting, else the access token's ``tenantId`` claim, else None."""
+        if self._config_tenant_id:
+            return self._config_tenant_id
+        known = self._known_tenant_id()
+        if known:
+            return known
+        return tenant_id_from_jwt(self.get_token())
+
+    def _known_tenant_id(self) -> str | None:
+        return None
+
+    def _new_token(self) -> tuple[str, float]:
+        """A fresh access token and its lifetime in seconds."""
+        raise NotImplementedError
+
+
+class ClientCredentialsAuthenticator(FortnoxAuthenticator):
+    """Service account: POST grant_type=client_credentials with the TenantId header."""
+
+    flow = FLOW_CLIENT_CREDENTIALS
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        super().__init__(config)
+        self._endpoint = TokenEndpoint(
+            setting(config, "auth_url"),
+            str(setting(config, "client_id")),
+            str(setting(config, "client_secret")),
+        )
+
+    def _new_token(self) -> tuple[str, float]:
+        try:
+            payload = self._endpoint.post(
+                {"grant_type": "client_credentials"},
+                what="Client-credentials token request",
+                retry=True,
+                headers={"TenantId": str(self._config_tenant_id)},
+            )
+        except TokenRequestRejected as exc:
+            if exc.status in (400, 401, 403):
+                raise AuthError(
+                    f"{exc}; check client_id, client_secret and tenant_id, and that the company "
+                    f"has approved a service account for this app (`tap-fortnox-auth "
+                    f"--service-account`)"
+                ) from None
+            raise
+        self.tokens_obtained += 1
+        lifetime = _expires_in(payload)
+        logger.info("Obtained a Fortnox access token (client credentials, valid %.0f s)", lifetime)
+        return payload["access_token"], lifetime
+
+
+class RefreshTokenAuthenticator(FortnoxAuthenticator):
+    """Authorization-code consent: rotate the single-use refresh token through the token store.
+
+    Under the store's lock: re-read the store; reuse a still-valid access token another run already
+    obtained; else refresh with the current refresh token and persist the rotated one BEFORE the new
+    access token is used. A stored token wins over the configured ``refresh_token`` unless the
+    configured one is new (not the token the store was seeded from), which means a new consent.
+    """
+
+    flow = FLOW_REFRESH_TOKEN
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        super().__init__(config)
+        self._client_id = str(setting(config, "client_id"))
+        self._endpoint = TokenEndpoint(
+            setting(config, "auth_url"), self._client_id, str(setting(config, "client_secret"))
+        )
+        self._configured = setting(config, "refresh_token")
+        self._store = TokenStore(str(setting(config, "token_store_path")))
+        self._reauth = f"run `tap-fortnox-auth --token-store {self._store.path}` to authorise again"
+
+    def _known_tenant_id(self) -> str | None:
+        try:
+            state = self._store.read()
+        except TokenStoreError:
+            return None
+        return setting(state, "tenant_id") if state else None
+
+    def _new_token(self) -> tuple[str, float]:
+        try:
+            with self._store.locked():
+                return self._refresh_locked()
+        except TokenStoreError as exc:
+            raise AuthError(f"Token store error: {exc}") from None
+
+    def _refresh_locked(self) -> tuple[str, float]:
+        state = self._store.read()
+        refresh_token, seed, reusable = self._pick_refresh_token(state)
+        if reusable and state:
+            token = setting(state, "access_token")
+            remaining = float(state.get("expires_at") or 0) - time.time()
+            if token and token not in self._rejected and remaining > _renew_margin(remaining) + 1:
+                logger.info("Using the access token another run stored in the token store")
+                return token, remaining
+        try:
+            payload = self._endpoint.post(
+                {"grant_type": "refresh_token", "refresh_token": refresh_token},
+                what="Refresh-token request",
+                retry=False,
+            )
+        except TokenRequestRejected as exc:
+            if exc.oauth_error == "invalid_grant" or exc.status in (400, 401):
+                raise AuthError(
+                    f"{exc}: the refresh token was already used or has expired (Fortnox refresh "
+                    f"tokens are single use and live 45 days); {self._reauth}"
+                ) from None
+            raise
+        access_token = payload["access_token"]
+        lifetime = _expires_in(payload)
+        rotated = payload.get("refresh_token") or refresh_token
+        now = time.time()
+        self._store.write(
+            {
+                "version": 1,
+                "client_id": self._client_id,
+                "refresh_token": rotated,
+                "access_token": access_token,
+                "expires_at": now + lifetime,
+                "tenant_id": self._config_tenant_id or tenant_id_from_jwt(access_token),
+                "scope": payload.get("scope") or (state or {}).get("scope"),
+                "seeded_from": seed,
+                "refreshed_count": int((state or {}).get("refreshed_count") or 0) + 1
+                if reusable
+                else 1,
+                "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+        )
+        self.tokens_obtained += 1
+        logger.info(
+            "Obtained a Fortnox access token (refresh token rotated and saved to %s, valid %.0f s)",
+            self._store.path,
+            lifetime,
+        )
+        return access_token, lifetime
+
+    def _pick_refresh_token(self, state: dict[str, Any] | None) -> tuple[str, str, bool]:
+        """(refresh token to use, fingerprint of the store's seed token, stored state usable)."""
+        configured = self._configured
+        stored = setting(state, "refresh_token") if state else None
+        if state and stored:
+            owner = setting(state, "client_id")
+            if owner and owner != self._client_id:
+                raise AuthError(
+                    f"The token store {self._store.path} holds tokens for a different client_id; "
+                    f"use another token_store_path or {self._reauth}"
+                )
+            known = {state.get("seeded_from"), fingerprint(stored)}
+            if configured is None or fingerprint(configured) in known:
+                return stored, str(state.get("seeded_from") or fingerprint(stored)), True
+            logger.info(
+                "The configured refresh_token is not the one the token store was seeded from: "
+                "treating it as a new consent and re-seeding the token store"
+            )
+        if configured is None:
+            raise AuthError(
+                f"The token store {self._store.path} holds no refresh token; {self._reauth}"
+            )
+        return configured, fingerprint(configured), False
+
+
+class StaticTokenAuthenticator(FortnoxAuthenticator):
+    """A fixed access token from the config; it cannot be renewed."""
+
+    flow = FLOW_ACCESS_TOKEN
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        super().__init__(config)
+        self._static = str(setting(config, "access_token"))
+
+    def _new_token(self) -> tuple[str, float]:
+        if self._static in self._rejected:
+            raise AuthError(
+                "Fortnox rejected the configured access_token (HTTP 401): it has expired or is "
+                "invalid, and a static token cannot be renewed; use the client-credentials flow "
+                "(client_id, client_secret, tenant_id) or the refresh-token flow"
+            )
+        return self._static, 10 * 365 * 86400.0
+
+
+_FLOW_CLASSES: dict[str, type[FortnoxAuthenticator]] = {
+    FLOW_CLIENT_CREDENTIALS: ClientCredentialsAuthenticator,
+    FLOW_REFRESH_TOKEN: RefreshTokenAuthenticator,
+    FLOW_ACCESS_TOKEN: StaticTokenAuthenticator,
+}
+_KEY_SETTINGS = ("auth_url", "client_id", "tenant_id", "token_store_path", *SECRET_SETTINGS)
+
+
+def _key_part(config: Mapping[str, Any], name: str) -> str:
+    value = setting(config, name)
+    if value is None:
+        return ""
+    return fingerprint(value) if name in SECRET_SETTINGS else value

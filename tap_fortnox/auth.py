@@ -46,6 +46,54 @@ SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
 
 logger = logging.getLogger(__name__)
 
+# The Fortnox OAuth scope each stream needs (fortnox-api.md sections 2 and 5.4). One table for the
+# whole tap: `tap-fortnox-auth --streams` derives the consent's scopes from it, and the streams name
+# the scope in licence/permission warnings.
+STREAM_SCOPES: dict[str, str] = {
+    "customers": "customer",
+    "suppliers": "supplier",
+    "articles": "article",
+    "invoices": "invoice",
+    "invoice_rows": "invoice",
+    "invoice_payments": "payment",
+    "supplier_invoices": "supplierinvoice",
+    "supplier_invoice_rows": "supplierinvoice",
+    "supplier_invoice_payments": "payment",
+    "orders": "order",
+    "order_rows": "order",
+    "offers": "offer",
+    "offer_rows": "offer",
+    "financial_years": "bookkeeping",
+    "accounts": "bookkeeping",
+    "vouchers": "bookkeeping",
+    "voucher_rows": "bookkeeping",
+    "voucher_series": "bookkeeping",
+    "cost_centers": "costcenter",
+    "projects": "project",
+    "currencies": "currency",
+    "labels": "settings",
+    "terms_of_payments": "settings",
+    "terms_of_deliveries": "settings",
+    "ways_of_delivery": "settings",
+    "units": "settings",
+    "modes_of_payments": "settings",
+    "price_lists": "price",
+    "prices": "price",
+    "company_information": "companyinformation",
+    "contracts": "invoice",
+    "tax_reductions": "invoice",
+    "invoice_accruals": "invoice",
+    "supplier_invoice_accruals": "supplierinvoice",
+    "employees": "salary",
+    "salary_transactions": "salary",
+    "absence_transactions": "salary",
+    "attendance_transactions": "salary",
+    "assets": "assets",
+    "predefined_accounts": "settings",
+    "predefined_voucher_series": "bookkeeping",
+    "account_charts": "bookkeeping",
+}
+
 
 class AuthError(Exception):
     """An authentication problem, as one line a user can act on (no secrets)."""
@@ -324,6 +372,40 @@ def _expires_in(payload: Mapping[str, Any]) -> float:
     return value
 
 
+def token_store_record(
+    client_id: str,
+    payload: Mapping[str, Any],
+    *,
+    seeded_from: str | None = None,
+    tenant_id: str | None = None,
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The token store's content after a token response (refresh or authorisation code).
+
+    ``seeded_from`` is the fingerprint of the refresh token the store started from (a configured
+    ``refresh_token`` or the first token of a consent); a configured token with another fingerprint
+    is a new consent and re-seeds the store.
+    """
+    access_token = payload["access_token"]
+    refresh_token = payload.get("refresh_token") or (previous or {}).get("refresh_token")
+    if not refresh_token:
+        raise AuthError(
+            "The Fortnox token response has no refresh_token (was access_type=offline?)"
+        )
+    return {
+        "version": 1,
+        "client_id": client_id,
+        "refresh_token": refresh_token,
+        "access_token": access_token,
+        "expires_at": time.time() + _expires_in(payload),
+        "tenant_id": tenant_id or tenant_id_from_jwt(access_token),
+        "scope": payload.get("scope") or (previous or {}).get("scope"),
+        "seeded_from": seeded_from or fingerprint(refresh_token),
+        "refreshed_count": int((previous or {}).get("refreshed_count") or 0) + 1,
+        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Authenticators
 
@@ -478,7 +560,7 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
             token = setting(state, "access_token")
             remaining = float(state.get("expires_at") or 0) - time.time()
             if token and token not in self._rejected and remaining > _renew_margin(remaining) + 1:
-                logger.info("Using the access token another run stored in the token store")
+                logger.info("Using the still-valid access token from the token store")
                 return token, remaining
         try:
             payload = self._endpoint.post(
@@ -493,26 +575,17 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
                     f"tokens are single use and live 45 days); {self._reauth}"
                 ) from None
             raise
-        access_token = payload["access_token"]
-        lifetime = _expires_in(payload)
-        rotated = payload.get("refresh_token") or refresh_token
-        now = time.time()
-        self._store.write(
-            {
-                "version": 1,
-                "client_id": self._client_id,
-                "refresh_token": rotated,
-                "access_token": access_token,
-                "expires_at": now + lifetime,
-                "tenant_id": self._config_tenant_id or tenant_id_from_jwt(access_token),
-                "scope": payload.get("scope") or (state or {}).get("scope"),
-                "seeded_from": seed,
-                "refreshed_count": int((state or {}).get("refreshed_count") or 0) + 1
-                if reusable
-                else 1,
-                "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            }
+        # Fortnox always rotates; should a response lack a new token, the used one stays current.
+        payload = {**payload, "refresh_token": payload.get("refresh_token") or refresh_token}
+        record = token_store_record(
+            self._client_id,
+            payload,
+            seeded_from=seed,
+            tenant_id=self._config_tenant_id,
+            previous=state if reusable else None,
         )
+        self._store.write(record)  # persisted before the new access token is ever used
+        access_token, lifetime = payload["access_token"], _expires_in(payload)
         self.tokens_obtained += 1
         logger.info(
             "Obtained a Fortnox access token (refresh token rotated and saved to %s, valid %.0f s)",

@@ -1,0 +1,142 @@
+"""`make demo`: a local Fortnox sandbox -> `meltano run tap-fortnox target-duckdb` -> a summary.
+
+Starts the simulator (fortnox-sandbox) on a free port, installs the Meltano plugins, runs the
+pipeline into output/fortnox.duckdb and prints what was loaded: tables with row counts and the
+invoiced amount per customer (top 10, in SEK). The sandbox's rate limit is OFF by default so the
+demo takes seconds; ``--rate-limit`` turns on Fortnox's real 25 requests / 5 s limit in both the
+sandbox and the tap (then one detail request per document makes it take minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python scripts/demo.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
+
+SCHEMA = "tap_fortnox"  # target-duckdb's default_target_schema: the extractor's namespace
+# No client-side throttling needed when the sandbox does not limit.
+UNTHROTTLED_TAP = {"rate_limit_requests": 100_000, "rate_limit_window_seconds": 1}
+
+TOP_CUSTOMERS_SQL = f"""
+select
+    i.customer_number,
+    max(i.customer_name) as customer_name,
+    count(*) as invoices,
+    round(sum(i.net * coalesce(i.currency_rate, 1) / coalesce(nullif(i.currency_unit, 0), 1)), 2)
+        as net_sek,
+    round(sum(i.total * coalesce(i.currency_rate, 1) / coalesce(nullif(i.currency_unit, 0), 1)), 2)
+        as total_sek
+from {SCHEMA}.invoices as i
+where not coalesce(i.cancelled, false)
+group by i.customer_number
+order by net_sek desc
+limit 10
+"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="small", choices=["small", "medium", "large"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="enforce Fortnox's real 25 requests / 5 s limit (slow: minutes)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "output" / "fortnox.duckdb",
+        help="DuckDB file to (re)create",
+    )
+    return parser.parse_args(argv)
+
+
+def step(message: str) -> float:
+    print(f"==> {message}", flush=True)
+    return time.monotonic()
+
+
+def run_pipeline(args: argparse.Namespace) -> None:
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (args.output, args.output.with_name(args.output.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    meltano = Meltano(environment="sandbox")
+
+    started = step("meltano install (plugin virtualenvs in .meltano/, from PyPI)")
+    meltano.install()
+    print(f"    done in {time.monotonic() - started:.1f}s")
+
+    limit = "ON (25 requests / 5 s)" if args.rate_limit else "OFF (pass --rate-limit for it)"
+    started = step(
+        f"starting fortnox-sandbox: scale {args.scale}, seed {args.seed}, rate limit {limit}"
+    )
+    with SandboxProcess(seed=args.seed, scale=args.scale, rate_limit=args.rate_limit) as sandbox:
+        print(f"    {sandbox.base_url}  tenant {sandbox.tenant_id}")
+        env = sandbox.meltano_env()
+        if not args.rate_limit:
+            env.update(setting_env("tap-fortnox", UNTHROTTLED_TAP))
+        env.update(setting_env("target-duckdb", {"filepath": str(args.output)}))
+
+        started = step("meltano run tap-fortnox target-duckdb --full-refresh")
+        try:
+            meltano("run", "--full-refresh", "tap-fortnox", "target-duckdb", env=env)
+        except RuntimeError:
+            print(f"sandbox log (tail):\n{sandbox.log_tail()}", file=sys.stderr)
+            raise
+        print(f"    done in {time.monotonic() - started:.1f}s")
+
+
+def summarize(database: Path) -> dict[str, int]:
+    """Print tables with row counts and the top customers; return the counts."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? order by table_name",
+                [SCHEMA],
+            ).fetchall()
+        ]
+        counts = {
+            table: con.execute(f'select count(*) from {SCHEMA}."{table}"').fetchone()[0]
+            for table in tables
+        }
+        width = max((len(t) for t in tables), default=5)
+        print(f"\nLoaded into {database} (schema {SCHEMA}): {len(tables)} tables")
+        for table, count in counts.items():
+            print(f"  {table:<{width}}  {count:>7,}")
+        print(f"  {'total':<{width}}  {sum(counts.values()):>7,}")
+
+        print("\nInvoiced amount per customer, top 10 (SEK; cancelled invoices excluded)")
+        rows = con.execute(TOP_CUSTOMERS_SQL).fetchall()
+        line = "  {:<10} {:<32} {:>8} {:>14} {:>14}"
+        print(line.format("customer", "name", "invoices", "net SEK", "incl. VAT"))
+        for number, name, invoices, net, total in rows:
+            print(line.format(number, (name or "")[:32], invoices, f"{net:,.2f}", f"{total:,.2f}"))
+        print(
+            "\nNote: target-duckdb stores JSON numbers as DOUBLE; for exact öre use "
+            "target-postgres (NUMERIC)."
+        )
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    run_pipeline(args)
+    summarize(args.output)
+    print(f"\nDemo finished in {time.monotonic() - started:.0f}s. Explore: duckdb {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""Run the real Meltano CLI on the repo's meltano.yml against a sandbox in a subprocess.
+
+Shared by the demo (scripts/demo.py) and the end-to-end tests (tests/e2e/):
+
+- ``SandboxProcess`` starts ``fortnox-sandbox serve --port 0 --config-out FILE`` and talks to its
+  ``/_sandbox/...`` control surface over HTTP.
+- ``Meltano`` runs ``meltano <args>`` in the repo root (so the repo's meltano.yml and its
+  ``.meltano`` plugin virtualenvs are used) with a clean environment: tap and target settings come
+  from environment variables, and the system database (state, run history) can be moved to a
+  private SQLite file so that test runs never touch the developer's state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# Settings the caller did not ask for must not leak in from the developer's shell.
+FOREIGN_ENV_PREFIXES = ("TAP_FORTNOX_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "TARGET_JSONL_")
+FOREIGN_ENV_EXACT = ("MELTANO_ENVIRONMENT", "MELTANO_DATABASE_URI", "FORTNOX_SANDBOX_URL")
+
+
+def venv_executable(name: str) -> str:
+    """An executable installed beside the running Python (the project's .venv)."""
+    path = VENV_BIN / name
+    if not path.exists():
+        raise FileNotFoundError(f"{name} not found in {VENV_BIN}; run `make install` first")
+    return str(path)
+
+
+class SandboxProcess:
+    """``fortnox-sandbox serve`` in a subprocess on a free port."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        scale: str = "small",
+        tenants: int = 1,
+        rate_limit: bool = False,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
+        self.args = ["--port", "0", "--seed", str(seed), "--scale", scale]
+        self.args += ["--tenants", str(tenants), *extra_args]
+        if not rate_limit:
+            self.args.append("--no-rate-limit")
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.workdir = Path(tempfile.mkdtemp(prefix="tap-fortnox-sandbox-"))
+        self.config: dict[str, Any] = {}
+
+    def start(self, timeout: float = 60.0) -> SandboxProcess:
+        config_file = self.workdir / "tap-config.json"
+        log = (self.workdir / "sandbox.log").open("wb")
+        command = [venv_executable("fortnox-sandbox"), "serve", *self.args]
+        command += ["--config-out", str(config_file)]
+        self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"fortnox-sandbox exited with {self.proc.returncode}: {self.log_tail()}"
+                )
+            if config_file.exists():
+                try:
+                    self.config = json.loads(config_file.read_text())
+                except json.JSONDecodeError:
+                    pass  # still being written
+                else:
+                    return self
+            time.sleep(0.1)
+        self.stop()
+        raise TimeoutError(f"fortnox-sandbox did not write its config in {timeout:.0f}s")
+
+    def log_tail(self, chars: int = 2000) -> str:
+        path = self.workdir / "sandbox.log"
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT, from the api_url in the config the sandbox wrote."""
+        api_url = str(self.config["api_url"])
+        return api_url.rsplit("/", 1)[0]
+
+    @property
+    def tenant_id(self) -> str:
+        return str(self.config["tenant_id"])
+
+    def control(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> Any:
+        """Call the sandbox's HTTP control surface, e.g. ``control("GET", "expected/invoices")``."""
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(
+            f"{self.base_url}/_sandbox/{path.lstrip('/')}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"} if data else {},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def meltano_env(self) -> dict[str, str]:
+        """Env vars for ``meltano --environment sandbox``: the sandbox URL and the tap config."""
+        env = {"FORTNOX_SANDBOX_URL": self.base_url}
+        env.update(setting_env("tap-fortnox", self.config, skip=("api_url", "auth_url")))
+        return env
+
+
+def setting_env(
+    plugin: str, settings: Mapping[str, Any], skip: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Settings as Meltano env vars: (tap-fortnox, client_id) -> TAP_FORTNOX_CLIENT_ID."""
+    prefix = plugin.upper().replace("-", "_")
+    env = {}
+    for name, value in settings.items():
+        if name in skip or value is None:
+            continue
+        text = json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value)
+        env[f"{prefix}_{name.upper()}"] = text
+    return env
+
+
+class Meltano:
+    """The Meltano CLI of the project's venv, run in the repo root."""
+
+    def __init__(self, *, environment: str = "sandbox", system_db: Path | None = None) -> None:
+        self.environment = environment
+        self.system_db = system_db
+
+    def base_env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(FOREIGN_ENV_PREFIXES) and key not in FOREIGN_ENV_EXACT
+        }
+        env["MELTANO_CLI_DISABLE_VERSION_CHECK"] = "1"
+        env["MELTANO_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+        env["NO_COLOR"] = "1"
+        if self.system_db is not None:
+            env["MELTANO_DATABASE_URI"] = f"sqlite:///{self.system_db}"
+        return env
+
+    def __call__(
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 900,
+        echo: bool = False,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``meltano --environment ENV ARGS``; raise with the output's tail if it fails."""
+        command = [venv_executable("meltano"), "--environment", self.environment, *args]
+        full_env = {**self.base_env(), **(env or {})}
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=full_env,
+            capture_output=not echo,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            output = (result.stdout or "") + (result.stderr or "")
+            raise RuntimeError(
+                f"`meltano {' '.join(args)}` failed ({result.returncode}):\n{output[-6000:]}"
+            )
+        return result
+
+    def install(self, echo: bool = False) -> float:
+        """``meltano install`` (idempotent: upgrades existing venvs); returns the seconds taken."""
+        started = time.monotonic()
+        self("install", echo=echo)
+        return time.monotonic() - started

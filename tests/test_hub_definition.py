@@ -1,0 +1,100 @@
+"""The Meltano Hub definition of our variant, validated with the Hub's own JSON schemas.
+
+The schemas live in the shared folder beside the repository (``../shared/meltano-hub-schemas``,
+as in CI, where ``shared/`` sits next to the clone); ``MELTANO_HUB_SCHEMAS`` overrides the path.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+from ruamel.yaml import YAML
+
+from scripts.plugin_settings import HUB_VARIANT, HUB_YML, MELTANO_YML, ROOT
+
+SCHEMAS = Path(
+    os.environ.get("MELTANO_HUB_SCHEMAS") or ROOT.parent / "shared" / "meltano-hub-schemas"
+)
+
+
+def load_yaml(path: Path) -> Any:
+    return json.loads(json.dumps(YAML(typ="safe").load(path.read_text())))
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft7Validator:
+    entry = SCHEMAS / "plugin_definitions" / "extractors.schema.json"
+    if not entry.is_file():
+        pytest.fail(
+            f"Meltano Hub schemas not found at {SCHEMAS}: expected the shared folder beside the "
+            "repository (../shared/meltano-hub-schemas) or MELTANO_HUB_SCHEMAS pointing at it"
+        )
+    # The schemas' $ids and $refs are relative (e.g. "../common/base_setting.schema.json" from
+    # common/common.schema.json); their file names are unique, so resolve each by name.
+    by_name = {path.name: path for path in SCHEMAS.rglob("*.schema.json")}
+
+    def retrieve(uri: str) -> Resource:
+        path = by_name[uri.rsplit("/", 1)[-1]]
+        return Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT7)
+
+    schema = json.loads(entry.read_text())
+    schema["$id"] = "urn:hub:plugin_definitions/extractors.schema.json"
+    return Draft7Validator(schema, registry=Registry(retrieve=retrieve))
+
+
+@pytest.fixture(scope="module")
+def hub() -> dict[str, Any]:
+    return load_yaml(HUB_YML)
+
+
+def errors(validator: Draft7Validator, definition: dict[str, Any]) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator.iter_errors(definition)
+    ]
+
+
+def test_hub_definition_is_valid(validator, hub):
+    assert errors(validator, hub) == []
+    assert HUB_YML.name == f"{hub['variant']}.yml" == f"{HUB_VARIANT}.yml"
+    assert HUB_YML.parent.name == hub["name"] == "tap-fortnox"
+    assert "meltano_sdk" in hub["keywords"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(unknown_key=1), "Additional properties"),
+        (lambda d: d.pop("quality"), "'quality' is a required property"),
+        (lambda d: d.pop("namespace"), "'namespace' is a required property"),
+        (lambda d: d["capabilities"].append("teleport"), "is not one of"),
+        (lambda d: d["settings"].append({"name": "x", "kind": "secret"}), "is not one of"),
+        (lambda d: d["settings"].append({"name": "x", "secret": True}), "Additional properties"),
+        (lambda d: d["select"].append(1), "is not of type 'string'"),
+    ],
+)
+def test_schema_catches_broken_definitions(validator, hub, change, message):
+    """The validator really applies the referenced common schemas (settings, capabilities)."""
+    broken = copy.deepcopy(hub)
+    change(broken)
+    assert any(message in e for e in errors(validator, broken)), errors(validator, broken)
+
+
+def test_hub_matches_dev_project(hub):
+    """The Hub definition and meltano.yml describe the same extractor."""
+    meltano = load_yaml(MELTANO_YML)
+    tap = next(p for p in meltano["plugins"]["extractors"] if p["name"] == hub["name"])
+    for key in ("namespace", "executable", "capabilities", "settings_group_validation"):
+        assert tap[key] == hub[key], key
+    assert tap["pip_url"] == "-e ."
+    assert hub["pip_url"] == "tap-fortnox"
+    assert hub["select"][0] == "*.*"
+    assert all(rule.startswith("!") and rule.endswith(".*") for rule in hub["select"][1:])

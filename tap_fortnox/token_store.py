@@ -103,12 +103,14 @@ class TokenStore:
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o600)
             os.replace(tmp, self.path)
-        except OSError as exc:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise TokenStoreError(
-                f"cannot write the token store {self.path}: {exc.strerror}"
-            ) from None
+            if isinstance(exc, OSError):
+                raise TokenStoreError(
+                    f"cannot write the token store {self.path}: {exc.strerror}"
+                ) from None
+            raise
         # Make the rename itself durable before anyone uses the new token.
         with contextlib.suppress(OSError):
             dir_fd = os.open(directory, os.O_RDONLY)

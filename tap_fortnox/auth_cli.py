@@ -82,7 +82,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--select",
         dest="streams",
         help="comma-separated tap stream names; the scopes are derived from them "
-        "(default: every stream)",
+        "(default: every stream except payroll)",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="print the URL instead of opening a browser"
@@ -108,7 +108,11 @@ def scopes_for(args: argparse.Namespace) -> list[str]:
     """The requested scopes: explicit --scopes, else those of the chosen (or all) streams."""
     if args.scopes:
         return sorted({s for s in args.scopes.replace(",", " ").split() if s})
-    names = [n.strip() for n in (args.streams or "").split(",") if n.strip()] or list(STREAM_SCOPES)
+    # Default: every stream but the payroll ones, whose `salary` licence few companies hold (they
+    # are also left out of the default selection).
+    names = [n.strip() for n in (args.streams or "").split(",") if n.strip()] or [
+        n for n, scope in STREAM_SCOPES.items() if scope != "salary"
+    ]
     unknown = [n for n in names if n not in STREAM_SCOPES]
     if unknown:
         raise AuthError(

@@ -28,6 +28,7 @@ class FakeOAuth:
         self.requests: list[dict] = []
         self.script: list[tuple[str, object]] = []  # ("status", (code, body)) | ("drop", None)
         self.valid_refresh: set[str] = set()
+        self.codes: set[str] = set()
         self.issued: list[str] = []
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -114,7 +115,15 @@ class FakeOAuth:
                 "scope": "invoice",
             }
             return self._send(handler, 200, body)
-        return self._send(handler, 400, {"error": "unsupported_grant_type"})
+        if grant == "authorization_code" and form.get("code") in self.codes:
+            self.codes.discard(form["code"])
+            body = {
+                "access_token": self._access_token(self.tenant_id),
+                "refresh_token": self.new_refresh_token(),
+                "expires_in": self.lifetime,
+            }
+            return self._send(handler, 200, body)
+        return self._send(handler, 400, {"error": "invalid_grant"})
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, code: int, body: object) -> None:

@@ -1,0 +1,575 @@
+"""`FortnoxStream`: everything the Fortnox streams share, so each stream is a few declarations.
+
+A stream declares where its records are (`path`, `records_key`), how to fetch one in full
+(`detail_path`, `detail_key`, `fetch_details`), its keys and whether it is incremental. The base
+class does the rest: `MetaInformation` paging with `limit=500`, the `lastmodified` filter, detail
+fetching, the process-wide rate limiter, retries, token renewal after a 401, skipping a stream
+whose licence or scope is missing, and normalising every record (snake_case names, Decimal money,
+"" dates -> null, `tenant_id`).
+
+Three shapes build on it:
+- `FortnoxStream` itself: a list endpoint (optionally emitting each item's detail instead).
+- `DocumentStream` + `RowStream`: one detail response feeds the header record and its rows
+  (e.g. invoices and invoice_rows); rows carry the parent's key plus `row_index`.
+- `FinancialYearStream`: read once per financial year, with `year` (the financial-year id) in
+  the context, the query (`financialyear=`) and the primary key.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+import requests
+from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.types import Context
+from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
+from singer_sdk.streams.rest import HTTPRequest, PageContext
+
+from tap_fortnox import schemas
+from tap_fortnox.errors import (
+    FortnoxAPIError,
+    LastModifiedRejected,
+    NotFoundError,
+    ScopeMissingError,
+    TokenRejected,
+    classify,
+    error_message,
+    get_ci,
+    json_body,
+    request_path,
+    retry_after_seconds,
+)
+from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
+from tap_fortnox.normalize import RecordNormalizer
+from tap_fortnox.paging import FortnoxPaginator, PageInfo, page_info
+from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
+
+if TYPE_CHECKING:
+    from backoff.types import Details
+    from singer_sdk.helpers.types import RequestFunc
+
+DEFAULT_API_URL = "https://api.fortnox.se/3"
+DEFAULT_PAGE_SIZE = 500  # Fortnox's maximum
+DEFAULT_LOOKBACK_MINUTES = 5
+DEFAULT_MAX_RETRIES = 8
+DEFAULT_TIMEOUT_SECONDS = 60
+
+# The replication key of every incremental stream. Fortnox records carry no modification time,
+# so the tap stamps each record with the (UTC) time it started reading the stream. The SDK then
+# keeps the bookmark the ordinary way: as the stream is unsorted, the value is held as a progress
+# marker and only promoted to the bookmark when the stream (or financial-year partition) finishes,
+# so an interrupted sync starts again from the previous bookmark. The state stays plain SDK state
+# ({"replication_key": "sync_started_at", "replication_key_value": "<ISO UTC>"}), which the
+# standard tests validate; the next run turns it into `lastmodified` (Stockholm time, minus the
+# overlap window, see incremental.py).
+SYNC_STARTED_AT = "sync_started_at"
+ROW_INDEX = "row_index"
+TENANT_ID = "tenant_id"
+YEAR = "year"
+
+# How many document rows a header stream collects before handing them to its row streams.
+ROW_FLUSH_SIZE = 1000
+
+
+class FortnoxStream(RESTStream[int]):
+    """A Fortnox v3 list endpoint. Subclasses declare; this class does the work."""
+
+    # --- declarations ---------------------------------------------------------------------
+    #: List path below `api_url`, e.g. "/customers".
+    path: str = ""
+    #: Key of the record list in a list response ("Customers"); None: the endpoint returns one
+    #: object under `detail_key` (e.g. /companyinformation).
+    records_key: ClassVar[str | None] = None
+    #: Key of the object in a detail response ("Customer").
+    detail_key: ClassVar[str | None] = None
+    #: Detail path below `api_url` with Fortnox field names of the list item in braces,
+    #: e.g. "/customers/{CustomerNumber}".
+    detail_path: ClassVar[str | None] = None
+    #: List items are partial: emit each item's detail (merged over the item) instead.
+    fetch_details: ClassVar[bool] = False
+    #: Fixed query parameters.
+    params: ClassVar[dict[str, str]] = {}
+    #: Query parameters filled from the context: {query parameter: context key}.
+    context_params: ClassVar[dict[str, str]] = {}
+
+    schema = StreamSchema(SchemaDirectory(schemas))
+    replication_key: str | None = None  # SYNC_STARTED_AT for streams filtered on lastmodified
+
+    # Seconds of the first retry wait; doubles per attempt (tests shrink it).
+    retry_base_seconds: ClassVar[float] = 1.0
+    retry_max_wait_seconds: ClassVar[float] = 60.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lastmodified_rejected = False
+        self._scope_skipped = False
+        self._read_started: datetime | None = None
+        self._lastmodified: str | None = None
+        self._invalid_reported: set[str] = set()
+
+    # --- where and how to ask -------------------------------------------------------------
+
+    @property
+    def url_base(self) -> str:
+        return str(self.config.get("api_url") or DEFAULT_API_URL).rstrip("/")
+
+    @property
+    def http_headers(self) -> dict[str, str]:
+        return {**super().http_headers, "Accept": "application/json"}
+
+    @cached_property
+    def authenticator(self) -> Any:
+        from tap_fortnox.auth import FortnoxAuthenticator
+
+        return FortnoxAuthenticator.for_config(self.config)
+
+    @property
+    def timeout(self) -> int:
+        return int(self.config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS)
+
+    @property
+    def page_size(self) -> int:
+        return int(self.config.get("page_size") or DEFAULT_PAGE_SIZE)
+
+    @property
+    def scope(self) -> str | None:
+        """The Fortnox scope this stream needs (named when it is missing)."""
+        from tap_fortnox.auth import STREAM_SCOPES
+
+        return STREAM_SCOPES.get(self.name)
+
+    @property
+    def details_enabled(self) -> bool:
+        """Whether this run fetches details (settings `fetch_details`, `list_only_streams`)."""
+        if not self.fetch_details:
+            return False
+        if self.config.get("fetch_details") is False:
+            return False
+        return self.name not in (self.config.get("list_only_streams") or ())
+
+    def get_new_paginator(self) -> BaseAPIPaginator:
+        return FortnoxPaginator() if self.records_key else SinglePagePaginator()
+
+    def query_params(self, context: Context | None) -> dict[str, Any]:
+        """Parameters every request of this stream carries (list and detail)."""
+        params: dict[str, Any] = dict(self.params)
+        for param, key in self.context_params.items():
+            if context and context.get(key) is not None:
+                params[param] = context[key]
+        return params
+
+    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+        request = super().get_http_request(page=page)
+        params = self.query_params(page.stream_context)
+        if self.records_key:
+            params["page"] = page.next_page_token or 1
+            params["limit"] = self.page_size
+            if self._lastmodified and not self._lastmodified_rejected:
+                params["lastmodified"] = self._lastmodified
+        request.params = params
+        return request
+
+    # --- responses ------------------------------------------------------------------------
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        body = json_body(response)
+        if self.records_key is None:
+            item = get_ci(body, self.detail_key or "")
+            if not isinstance(item, dict):
+                raise FortnoxAPIError(
+                    f"Stream '{self.name}': GET {request_path(response)} returned no "
+                    f"'{self.detail_key}' object"
+                )
+            yield item
+            return
+        items = get_ci(body, self.records_key)
+        self._log_page(page_info(body))
+        if items is None:
+            if get_ci(body, "MetaInformation") is not None or body == {}:
+                return  # an empty register
+            raise FortnoxAPIError(
+                f"Stream '{self.name}': GET {request_path(response)} returned no "
+                f"'{self.records_key}' list"
+            )
+        if isinstance(items, dict):  # one item where a list belongs
+            items = [items]
+        for item in items:
+            if isinstance(item, dict):
+                yield item
+
+    def _log_page(self, info: PageInfo | None) -> None:
+        if info and info.total_pages and info.total_pages > 1:
+            self.logger.info(
+                "Stream '%s': page %s of %s (%s records in all)",
+                self.name,
+                info.current_page,
+                info.total_pages,
+                info.total_resources,
+            )
+
+    def validate_response(self, response: requests.Response) -> None:
+        problem = classify(self.name, response)
+        if problem is not None:
+            raise problem
+
+    def response_error_message(self, response: requests.Response) -> str:
+        # The SDK's version prints the body and header names; ours names path, status and the
+        # Fortnox code/message only.
+        return error_message(self.name, response)
+
+    # --- sending: rate limit, 401 renewal, retries ----------------------------------------
+
+    @cached_property
+    def limiter(self) -> SlidingWindowLimiter:
+        from tap_fortnox.auth import fingerprint
+
+        config = self.config
+        client = config.get("client_id") or (
+            f"token:{fingerprint(str(config['access_token']))}"
+            if config.get("access_token")
+            else ""
+        )
+        tenant = config.get("tenant_id") or self._tap_tenant_hint()
+        return limiter_for(
+            ("fortnox", str(client), str(tenant or "")),
+            int(config.get("rate_limit_requests", 25)),
+            float(config.get("rate_limit_window_seconds", 5)),
+        )
+
+    def _tap_tenant_hint(self) -> str | None:
+        """The tenant as far as it is known without a request (the token's claim)."""
+        try:
+            return self.authenticator.tenant_id
+        except Exception:  # only a limiter key; the request itself reports auth errors
+            return None
+
+    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+        """Every attempt takes a limiter slot; a 401 renews the token once; retries with
+        backoff on 429/5xx/HTML/timeouts/dropped connections; then one clear failure."""
+
+        def attempt(prepared: requests.PreparedRequest, context: Context | None) -> Any:
+            self.limiter.acquire()
+            try:
+                return func(prepared, context)
+            except TokenRejected as rejected:
+                self.authenticator.invalidate(rejected.token)
+                self.logger.info("Stream '%s': access token rejected (401); renewing", self.name)
+            self.limiter.acquire()
+            try:
+                return func(prepared, context)
+            except TokenRejected as again:
+                raise FortnoxAPIError(
+                    f"{again} (also with a newly obtained token: check the app's scopes and the "
+                    f"company's consent)",
+                    again.response,
+                ) from None
+
+        retrying = super().request_decorator(attempt)
+
+        def send(prepared: requests.PreparedRequest, context: Context | None) -> Any:
+            try:
+                return retrying(prepared, context)
+            except RetriableAPIError as exc:
+                raise FortnoxAPIError(
+                    f"{exc} (gave up after {self.backoff_max_tries()} attempts)",
+                    exc.response,
+                ) from None
+            except (requests.exceptions.RequestException, ConnectionError) as exc:
+                raise FortnoxAPIError(
+                    f"Stream '{self.name}': GET {request_path(prepared.url)} failed: "
+                    f"{type(exc).__name__} (gave up after {self.backoff_max_tries()} attempts)"
+                ) from None
+
+        return send
+
+    def backoff_max_tries(self) -> int:
+        return int(self.config.get("max_retries") or DEFAULT_MAX_RETRIES)
+
+    def backoff_wait_generator(self) -> Iterator[float]:  # type: ignore[override]
+        """Exponential waits; a `Retry-After` header wins when it asks for longer."""
+        exc = yield  # primed by backoff with send(None); then receives each exception
+        attempt = 0
+        while True:
+            wait = min(self.retry_max_wait_seconds, self.retry_base_seconds * 2**attempt)
+            attempt += 1
+            asked = retry_after_seconds(exc)
+            if asked is not None:
+                wait = max(wait, min(asked, self.retry_max_wait_seconds * 5))
+            exc = yield wait
+
+    def backoff_jitter(self, value: float) -> float:
+        return value * random.uniform(1.0, 1.25)  # spread, but never shorter than asked
+
+    def backoff_handler(self, details: Details) -> None:
+        exc = details.get("exception")
+        self.logger.warning(
+            "%s; retry %d in %.1f s",
+            exc
+            if isinstance(exc, RetriableAPIError)
+            else f"Stream '{self.name}': {type(exc).__name__}",
+            details.get("tries", 0),
+            details.get("wait", 0.0),
+        )
+
+    @cached_property
+    def _send(self) -> RequestFunc:
+        return self.request_decorator(self._request)
+
+    def get_json(
+        self, path: str, params: Mapping | None = None, context: Context | None = None
+    ) -> Any:
+        """GET `api_url + path` through the limiter, auth, retries and error mapping."""
+        prepared = self.build_prepared_request(
+            method="GET",
+            url=self.url_base + path,
+            params=dict(params or {}),
+            headers=self.http_headers,
+        )
+        return json_body(self._send(prepared, context))
+
+    # --- records --------------------------------------------------------------------------
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self._scope_skipped:
+            return
+        self._begin_read(context)
+        try:
+            yield from self._read(context)
+        except ScopeMissingError as exc:
+            self._skip(exc)
+            return
+        except LastModifiedRejected as exc:
+            if self._lastmodified_rejected or not self._lastmodified:
+                raise
+            self._lastmodified_rejected = True
+            self.logger.warning(
+                "%s; Fortnox does not accept the lastmodified filter here, reading '%s' in full",
+                exc,
+                self.name,
+            )
+            yield from self._read(context)
+        self._finish_read(context)
+
+    def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        """Raw (PascalCase) records: list items, or their merged details."""
+        details = self.details_enabled and self.detail_path is not None
+        for item in self.request_records(context):
+            if not details:
+                yield item
+                continue
+            detail = self.fetch_detail(item, context)
+            if detail is not None:
+                yield {**item, **detail}
+
+    def detail_url_path(self, item: Mapping[str, Any]) -> str:
+        assert self.detail_path is not None
+        values = {k: quote(str(v), safe="") for k, v in item.items() if not isinstance(v, dict)}
+        return self.detail_path.format_map(values)
+
+    def fetch_detail(self, item: Mapping[str, Any], context: Context | None) -> dict | None:
+        """The detail object of a list item; None (with a warning) if it has gone since."""
+        try:
+            path = self.detail_url_path(item)
+        except KeyError as missing:
+            raise FortnoxAPIError(
+                f"Stream '{self.name}': a list item has no {missing} to fetch its detail with"
+            ) from None
+        try:
+            body = self.get_json(path, self.query_params(context), context)
+        except NotFoundError as exc:
+            self.logger.warning("%s; skipping it (deleted after it was listed?)", exc)
+            return None
+        detail = get_ci(body, self.detail_key or "")
+        if not isinstance(detail, dict):
+            raise FortnoxAPIError(
+                f"Stream '{self.name}': GET {path} returned no '{self.detail_key}' object"
+            )
+        return detail
+
+    def _skip(self, exc: ScopeMissingError) -> None:
+        self._scope_skipped = True
+        scope = self.scope or "unknown"
+        self.logger.warning(
+            "Skipping stream '%s': the company's licence or the app's consent lacks the Fortnox "
+            "scope '%s' (%s). Other streams continue.",
+            self.name,
+            scope,
+            exc,
+        )
+
+    # --- incremental bookkeeping ----------------------------------------------------------
+
+    def _begin_read(self, context: Context | None) -> None:
+        """Take the clock before the first request and work out the `lastmodified` filter."""
+        self._read_started = utc_now()
+        self._lastmodified = None
+        if not self.replication_key:
+            return
+        start = self.get_starting_timestamp(context)
+        if start is not None:
+            overlap = timedelta(
+                minutes=float(self.config.get("lookback_minutes", DEFAULT_LOOKBACK_MINUTES))
+            )
+            self._lastmodified = lastmodified_param(start, overlap)
+        self.logger.info(
+            "Stream '%s'%s: %s",
+            self.name,
+            f" {dict(context)}" if context else "",
+            f"records modified since {self._lastmodified} (Stockholm time)"
+            if self._lastmodified
+            else "full read (no bookmark or start_date yet)",
+        )
+
+    def _finish_read(self, context: Context | None) -> None:
+        """The read completed: make sure the bookmark advances even if nothing changed."""
+        if self.replication_key and self.selected and self._read_started is not None:
+            self.state_manager.increment_state(
+                {self.replication_key: self._read_started.isoformat()},
+                context=context,
+                replication_key=self.replication_key,
+            )
+
+    def get_starting_timestamp(self, context: Context | None) -> datetime | None:
+        value = self.get_starting_replication_key_value(context)
+        return None if value is None else parse_timestamp(value)
+
+    def compare_start_date(self, value: str, start_date_value: str) -> str:
+        return max(value, start_date_value, key=parse_timestamp)
+
+    def get_replication_key_signpost(self, context: Context | None = None) -> None:
+        # The bookmark is the read's own start time; the SDK's signpost (the tap's start time)
+        # would only cap it to an earlier value.
+        return None
+
+    # --- normalisation --------------------------------------------------------------------
+
+    @cached_property
+    def normalizer(self) -> RecordNormalizer:
+        return RecordNormalizer(self.schema, on_invalid=self._report_invalid)
+
+    def _report_invalid(self, path: str, value: Any) -> None:
+        if path not in self._invalid_reported:
+            self._invalid_reported.add(path)
+            self.logger.warning(
+                "Stream '%s': field '%s' had a value that does not fit its schema type (%r); "
+                "emitted null (reported once per field)",
+                self.name,
+                path,
+                str(value)[:40],
+            )
+
+    @property
+    def tenant_id(self) -> str:
+        return self._tap.tenant_id_for(self)  # type: ignore[attr-defined]
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        record = self.normalizer(row)
+        record[TENANT_ID] = self.tenant_id
+        if context:
+            for key in self.context_params.values():
+                if key in context:
+                    record[key] = context[key]
+        if self.replication_key and self._read_started is not None:
+            record[self.replication_key] = self._read_started.isoformat()
+        return record
+
+
+class FinancialYearChild:
+    """Mixin: read once per financial year (`year` = financial-year id in context and key).
+
+    Use with `parent_stream_type = FinancialYearsStream` (see streams/bookkeeping.py); the
+    parent's `get_child_context` provides `{"year": <id>}`.
+    """
+
+    context_params: ClassVar[dict[str, str]] = {"financialyear": YEAR}
+
+
+class DocumentStream(FortnoxStream):
+    """A document with rows: the detail of each listed document feeds the header record and,
+    through `RowStream` children, one record per row (fetched once per document per sync)."""
+
+    fetch_details: ClassVar[bool] = True
+    #: Key of the row list in the detail ("InvoiceRows"); left out of the header record.
+    rows_key: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending_rows: list[tuple[dict[str, Any], list[dict]]] = []
+        self._pending_count = 0
+        self._warned_no_rows = False
+
+    @property
+    def row_children(self) -> list[RowStream]:
+        return [
+            child
+            for child in self.child_streams
+            if isinstance(child, RowStream) and (child.selected or child.has_selected_descendents)
+        ]
+
+    def generate_child_contexts(
+        self, record: dict, context: Context | None
+    ) -> Iterable[Context | None]:
+        # Rows are handed over in batches (flush_rows), not one child sync per document.
+        return ()
+
+    def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        if self.row_children and not self.details_enabled and not self._warned_no_rows:
+            self._warned_no_rows = True
+            self.logger.warning(
+                "Stream '%s' reads list items only (fetch_details off), so its row streams "
+                "(%s) get no records",
+                self.name,
+                ", ".join(child.name for child in self.row_children),
+            )
+        for raw in super()._read(context):
+            yield raw
+            if self._pending_count >= ROW_FLUSH_SIZE:
+                self.flush_rows()
+        self.flush_rows()
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        rows = row.pop(self.rows_key, None) if self.rows_key else None
+        record = super().post_process(row, context)
+        if record is not None and isinstance(rows, list) and self.row_children:
+            parent_key = {key: record.get(key) for key in self.primary_keys}
+            self._pending_rows.append((parent_key, rows))
+            self._pending_count += len(rows)
+        return record
+
+    def flush_rows(self) -> None:
+        """Sync the row streams over the documents read since the last flush."""
+        if not self._pending_rows:
+            return
+        batch, self._pending_rows, self._pending_count = self._pending_rows, [], 0
+        for child in self.row_children:
+            child.pending = batch
+            try:
+                child.sync(context=None)
+            finally:
+                child.pending = []
+
+
+class RowStream(FortnoxStream):
+    """The rows of a `DocumentStream` (set `parent_stream_type`; declare `rows_key` there).
+
+    Records are the row objects plus the parent's primary key and `row_index` (1-based position
+    in the document), so `(parent key..., row_index)` is the key.
+    """
+
+    state_partitioning_keys: ClassVar[list[str]] = []  # no per-document state
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending: list[tuple[dict[str, Any], list[dict]]] = []
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for parent_key, rows in self.pending:
+            for index, row in enumerate(rows, start=1):
+                if isinstance(row, dict):
+                    yield {**row, ROW_INDEX: index, **parent_key}

@@ -1,0 +1,225 @@
+"""Fortnox error bodies -> one-line, secret-free messages and the exceptions the streams act on.
+
+Fortnox answers errors as `{"ErrorInformation": {"error", "message", "code"}}` with the keys in
+either case, OAuth-style `{"error", "error_description"}`, a bare `{"message"}`, or an HTML page
+when a proxy or the API itself is down. Messages name the stream, the request path (never the
+query string or headers, which is where tokens could be), the HTTP status and Fortnox's code and
+message.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+# Fortnox codes for "the company has no licence for this scope", "no API licence at all" and
+# "the token lacks the scope" (fortnox-api.md section 5.4 and the Fortnox error list).
+SCOPE_ERROR_CODES = frozenset({2001101, 2001103, 2000663})
+LASTMODIFIED_REJECTED_CODE = 2000588  # "Ogiltig parameter i anropet" for lastmodified
+MAX_MESSAGE_CHARS = 300
+
+_MISSING = object()
+_TAGS = re.compile(r"<[^>]+>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def json_body(response: requests.Response) -> Any:
+    """The response body parsed as JSON with Decimal numbers, or None when it is not JSON.
+
+    Parsed once per response (validation, paging and record parsing all need it).
+    """
+    cached = getattr(response, "_fortnox_json", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    try:
+        body = json.loads(response.content or b"null", parse_float=decimal.Decimal)
+    except ValueError:
+        body = None
+    response._fortnox_json = body  # type: ignore[attr-defined]
+    return body
+
+
+def get_ci(mapping: Any, key: str) -> Any:
+    """``mapping[key]`` ignoring case (Fortnox is not consistent); None when absent."""
+    if not isinstance(mapping, dict):
+        return None
+    if key in mapping:
+        return mapping[key]
+    lowered = key.lower()
+    for name, value in mapping.items():
+        if str(name).lower() == lowered:
+            return value
+    return None
+
+
+def _one_line(text: Any) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def _as_code(value: Any) -> int | str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return str(value).strip()
+
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    """What an error body says: Fortnox code and message, or a short description."""
+
+    code: int | str | None
+    message: str | None
+    is_html: bool = False
+
+    def describe(self) -> str:
+        if self.code is not None and self.message:
+            return f"Fortnox error {self.code}: {self.message}"
+        if self.code is not None:
+            return f"Fortnox error {self.code}"
+        return self.message or "no error details in the response body"
+
+
+def parse_error_body(response: requests.Response) -> ErrorDetails:
+    """Parse any Fortnox error body shape; never raises."""
+    body = json_body(response)
+    if isinstance(body, dict):
+        info = get_ci(body, "ErrorInformation")
+        if isinstance(info, dict):
+            message = get_ci(info, "message")
+            return ErrorDetails(
+                _as_code(get_ci(info, "code")),
+                _one_line(message) if message not in (None, "") else None,
+            )
+        error = get_ci(body, "error")
+        if isinstance(error, str):
+            description = get_ci(body, "error_description")
+            text = f"{error}: {description}" if description else error
+            return ErrorDetails(None, _one_line(text))
+        message = get_ci(body, "message")
+        if message not in (None, ""):
+            return ErrorDetails(_as_code(get_ci(body, "code")), _one_line(message))
+        return ErrorDetails(None, None)
+    text = (response.text or "").strip() if response.content else ""
+    if text.startswith("<") or "html" in response.headers.get("Content-Type", "").lower():
+        title = _TITLE.search(text)
+        summary = title.group(1) if title else _TAGS.sub(" ", text)
+        summary = _one_line(summary)[:120]
+        return ErrorDetails(None, f"an HTML page ({summary})" if summary else "an HTML page", True)
+    if text:
+        return ErrorDetails(None, f"a non-JSON body ({_one_line(text)[:120]})")
+    return ErrorDetails(None, None)
+
+
+def request_path(response_or_url: requests.Response | str | None) -> str:
+    """The URL path only: no host, no query string (no secrets, and stable in messages)."""
+    if isinstance(response_or_url, requests.Response):
+        url = response_or_url.request.url if response_or_url.request else response_or_url.url
+    else:
+        url = response_or_url
+    return urlparse(url or "").path or "/"
+
+
+def error_message(stream_name: str, response: requests.Response, what: str = "") -> str:
+    """`Stream 'x': GET /3/path failed with HTTP 400: Fortnox error 2000588: <message>`."""
+    method = response.request.method if response.request else "GET"
+    details = parse_error_body(response)
+    reason = f" {response.reason}" if response.reason and details.code is None else ""
+    suffix = f" ({what})" if what else ""
+    return _one_line(
+        f"Stream '{stream_name}': {method} {request_path(response)} failed with HTTP "
+        f"{response.status_code}{reason}: {details.describe()}{suffix}"
+    )
+
+
+class FortnoxAPIError(FatalAPIError):
+    """A request that failed for good; the message is one line and secret-free."""
+
+    def __init__(
+        self,
+        message: str,
+        response: requests.Response | None = None,
+        code: int | str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.code = code
+
+
+class ScopeMissingError(FortnoxAPIError):
+    """The company lacks the licence, or the token the scope, for this endpoint."""
+
+
+class LastModifiedRejected(FortnoxAPIError):
+    """The endpoint does not accept the `lastmodified` filter (Fortnox error 2000588)."""
+
+
+class NotFoundError(FortnoxAPIError):
+    """HTTP 404 (for a detail: the document was deleted after it was listed)."""
+
+
+class TokenRejected(FortnoxAPIError):
+    """HTTP 401: the access token is expired or revoked; the caller renews it once."""
+
+    def __init__(self, message: str, response: requests.Response, token: str | None) -> None:
+        super().__init__(message, response)
+        self.token = token  # never shown; only handed back to the authenticator
+
+
+class RetriableFortnoxError(RetriableAPIError):
+    """A transient failure (429, 5xx, HTML or truncated body); retried with backoff."""
+
+
+def classify(stream_name: str, response: requests.Response) -> Exception | None:
+    """The exception a response stands for, or None when it is a usable answer."""
+    status = response.status_code
+    if status < 400:
+        if json_body(response) is None:
+            details = parse_error_body(response)
+            what = details.message or "an empty body"
+            return RetriableFortnoxError(
+                _one_line(
+                    f"Stream '{stream_name}': GET {request_path(response)} returned HTTP {status} "
+                    f"with {what} instead of JSON"
+                ),
+                response,
+            )
+        return None
+    message = error_message(stream_name, response)
+    if status == 429 or status >= 500:
+        return RetriableFortnoxError(message, response)
+    details = parse_error_body(response)
+    if status == 401:
+        token = response.request.headers.get("Authorization") if response.request else None
+        return TokenRejected(message, response, token)
+    if status == 403 or details.code in SCOPE_ERROR_CODES:
+        return ScopeMissingError(message, response, details.code)
+    if details.code == LASTMODIFIED_REJECTED_CODE:
+        return LastModifiedRejected(message, response, details.code)
+    if status == 404:
+        return NotFoundError(message, response, details.code)
+    return FortnoxAPIError(message, response, details.code)
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """The Retry-After header of a failed response in seconds (delta form only)."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None

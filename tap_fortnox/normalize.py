@@ -1,0 +1,272 @@
+"""Fortnox names and values -> snake_case records typed by the stream's JSON schema.
+
+One converter for property names (`snake_case`), used by the tap at run time and by
+`scripts/generate_schemas.py`, so schema and records can never disagree on a name.
+
+`RecordNormalizer` is compiled once per schema and walks a raw (PascalCase) Fortnox object:
+it renames every key (nested objects and arrays too) and coerces each value to the type its
+schema declares, because the API is not consistent about types: money arrives as a JSON number
+in one place and as a numeric string in another, identifiers as numbers or strings, unset dates
+as "" or null. Coercion is driven by the schema, so the committed schema is the single source of
+truth for types.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+# Upper-case runs that are two acronyms glued together; the generic rules cannot see the seam.
+_GLUED_ACRONYMS = {"EUVAT": "EU_VAT"}
+_GLUED_RE = re.compile("|".join(sorted(_GLUED_ACRONYMS, key=len, reverse=True)))
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # totalVat -> total_Vat
+_ACRONYM_WORD = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")  # VATIncluded -> VAT_Included
+_UNDERSCORES = re.compile(r"_+")
+# Names that would be reserved words in SQL as columns (Asset.Group); nested keys such as
+# Customer.DefaultTemplates.Order stay inside JSON columns and need no rename.
+_SQL_RENAMES = {"group": "group_name"}
+
+
+@lru_cache(maxsize=8192)
+def snake_case(name: str) -> str:
+    """The snake_case, SQL-safe form of a Fortnox property name.
+
+    `DocumentNumber` -> `document_number`, `TotalVAT` -> `total_vat`, `VATIncluded` ->
+    `vat_included`, `EDIInformation` -> `edi_information`, `@url` -> `url`,
+    `@urlTaxReductionList` -> `url_tax_reduction_list`, `cardID` -> `card_id`,
+    `EUVATAccount` -> `eu_vat_account`, `Address1` -> `address1`.
+    """
+    text = _NON_ALNUM.sub("_", name)
+    text = _GLUED_RE.sub(lambda m: _GLUED_ACRONYMS[m.group(0)], text)
+    text = _LOWER_UPPER.sub("_", text)
+    text = _ACRONYM_WORD.sub("_", text)
+    text = _UNDERSCORES.sub("_", text).strip("_").lower()
+    if not text:
+        raise ValueError(f"Property name {name!r} has no letters or digits")
+    text = _SQL_RENAMES.get(text, text)
+    return f"_{text}" if text[0].isdigit() else text
+
+
+def schema_type(schema: Mapping[str, Any]) -> str | None:
+    """The non-null JSON type of a property schema ("string", "number", ...), if declared."""
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return None if declared == "null" else declared
+    if isinstance(declared, list):
+        return next((t for t in declared if t != "null"), None)
+    for branch in schema.get("anyOf") or schema.get("oneOf") or ():
+        found = schema_type(branch)
+        if found:
+            return found
+    return None
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be coerced to its schema type."""
+
+
+Coercer = Callable[[Any], Any]
+# Called with (property path, offending value) when a value is replaced by null.
+InvalidValueHandler = Callable[[str, Any], None]
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A Decimal from a JSON number or a numeric string ("1234.50", "1234,50", " 12 ")."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise InvalidValue(value)
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        return Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return None
+        if "," in text and "." not in text and text.count(",") == 1:
+            text = text.replace(",", ".")  # Swedish decimal comma
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise InvalidValue(value) from None
+    else:
+        raise InvalidValue(value)
+    if not result.is_finite():
+        raise InvalidValue(value)
+    return result
+
+
+def _to_number(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return parse_decimal(value)
+
+
+def _to_integer(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise InvalidValue(value)
+    return int(number)
+
+
+def _to_boolean(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("", "null"):
+            return None
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise InvalidValue(value)
+
+
+def _to_string(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    raise InvalidValue(value)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _to_date(value: Any) -> str | None:
+    text = _to_string(value)
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    if _DATE.match(text):
+        return text
+    # A date-time where a date belongs ("2024-05-01 00:00", "2024-05-01T00:00:00").
+    if _DATE.match(text[:10]) and text[10:11] in (" ", "T"):
+        return text[:10]
+    raise InvalidValue(value)
+
+
+def _to_date_time(value: Any) -> str | None:
+    """ISO 8601 with offset; Fortnox's naive local times are Europe/Stockholm."""
+    text = _to_string(value)
+    if text is None or not text.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(value) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=STOCKHOLM)
+    return parsed.isoformat()
+
+
+def _scalar_coercer(schema: Mapping[str, Any]) -> Coercer | None:
+    kind = schema_type(schema)
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "date":
+            return _to_date
+        if fmt == "date-time":
+            return _to_date_time
+        return _to_string
+    if kind == "number":
+        return _to_number
+    if kind == "integer":
+        return _to_integer
+    if kind == "boolean":
+        return _to_boolean
+    return None
+
+
+def _rename_all(value: Any) -> Any:
+    """snake_case every key of a value whose schema says nothing about its shape."""
+    if isinstance(value, Mapping):
+        return {snake_case(str(k)): _rename_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rename_all(v) for v in value]
+    return value
+
+
+class RecordNormalizer:
+    """Renames and coerces one raw Fortnox object (and everything nested in it) to a schema."""
+
+    def __init__(
+        self,
+        schema: Mapping[str, Any],
+        on_invalid: InvalidValueHandler | None = None,
+        path: str = "",
+    ) -> None:
+        self._on_invalid = on_invalid
+        self._path = path
+        self._properties: Mapping[str, Any] = schema.get("properties") or {}
+        # raw key -> (output key, coercer); filled lazily, as Fortnox adds fields over time.
+        self._plan: dict[str, tuple[str, Coercer]] = {}
+
+    def __call__(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            step = self._plan.get(key)
+            if step is None:
+                step = self._plan[key] = self._compile(key)
+            name, coerce = step
+            out[name] = coerce(value)
+        return out
+
+    def _compile(self, raw_key: str) -> tuple[str, Coercer]:
+        name = snake_case(raw_key)
+        schema = self._properties.get(name)
+        path = f"{self._path}.{name}" if self._path else name
+        return name, self._coercer(schema, path)
+
+    def _coercer(self, schema: Mapping[str, Any] | None, path: str) -> Coercer:
+        if schema is None:
+            return _rename_all  # not in the schema: the SDK drops it (and says so)
+        kind = schema_type(schema)
+        if kind == "object" and "properties" in schema:
+            nested = RecordNormalizer(schema, self._on_invalid, path)
+            return lambda v: nested(v) if isinstance(v, Mapping) else self._invalid(path, v)
+        if kind == "array":
+            item = self._coercer(schema.get("items") or {}, path)
+            return lambda v: (
+                [item(x) for x in v]
+                if isinstance(v, list)
+                else (None if v in (None, "") else self._invalid(path, v))
+            )
+        scalar = _scalar_coercer(schema)
+        if scalar is None:
+            return _rename_all
+        return lambda v: self._checked(scalar, path, v)
+
+    def _checked(self, coerce: Coercer, path: str, value: Any) -> Any:
+        try:
+            return coerce(value)
+        except InvalidValue:
+            return self._invalid(path, value)
+
+    def _invalid(self, path: str, value: Any) -> None:
+        if self._on_invalid is not None:
+            self._on_invalid(path, value)

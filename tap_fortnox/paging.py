@@ -1,0 +1,68 @@
+"""Page-number paging driven by Fortnox's `MetaInformation` block."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from singer_sdk.pagination import PageNumberPaginator
+
+from tap_fortnox.errors import get_ci, json_body
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """`MetaInformation` of one list response; None fields when Fortnox left them out."""
+
+    current_page: int | None
+    total_pages: int | None
+    total_resources: int | None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def page_info(body: Any) -> PageInfo | None:
+    """The paging facts of a list body, or None when it has no `MetaInformation`."""
+    meta = get_ci(body, "MetaInformation")
+    if not isinstance(meta, dict):
+        return None
+    return PageInfo(
+        _int(get_ci(meta, "@CurrentPage")),
+        _int(get_ci(meta, "@TotalPages")),
+        _int(get_ci(meta, "@TotalResources")),
+    )
+
+
+def has_next_page(info: PageInfo | None, requested_page: int) -> bool:
+    """Whether another page exists after `requested_page`.
+
+    A response without `MetaInformation` (or without `@TotalPages`) is the only page: some small
+    registers ignore `limit` and omit it. A page beyond `@TotalPages` is never requested.
+    """
+    if info is None or info.total_pages is None:
+        return False
+    current = info.current_page if info.current_page is not None else requested_page
+    return current < info.total_pages
+
+
+class FortnoxPaginator(PageNumberPaginator):
+    """Pages 1, 2, ... until `@CurrentPage` reaches `@TotalPages`."""
+
+    def __init__(self) -> None:
+        super().__init__(start_value=1)
+        self.last_info: PageInfo | None = None
+
+    def has_more(self, response: requests.Response) -> bool:
+        self.last_info = page_info(json_body(response))
+        return has_next_page(self.last_info, self.current_value)
+
+    def get_next(self, response: requests.Response) -> int | None:
+        info = self.last_info
+        current = info.current_page if info and info.current_page is not None else None
+        return (current if current is not None else self.current_value) + 1

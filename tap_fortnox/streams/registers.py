@@ -1,0 +1,91 @@
+"""Company-wide registers: small lists, read in full every sync (deletes then show too)."""
+
+from __future__ import annotations
+
+from tap_fortnox.client import TENANT_ID, FortnoxStream
+
+
+class CompanyInformationStream(FortnoxStream):
+    """The company itself (one record per tenant)."""
+
+    name = "company_information"
+    path = "/companyinformation"
+    detail_key = "CompanyInformation"
+    primary_keys = (TENANT_ID,)
+
+
+class CurrenciesStream(FortnoxStream):
+    name = "currencies"
+    path = "/currencies"
+    records_key = "Currencies"
+    detail_key = "Currency"
+    primary_keys = (TENANT_ID, "code")
+
+
+class UnitsStream(FortnoxStream):
+    name = "units"
+    path = "/units"
+    records_key = "Units"
+    detail_key = "Unit"
+    primary_keys = (TENANT_ID, "code")
+
+
+class LabelsStream(FortnoxStream):
+    name = "labels"
+    path = "/labels"
+    records_key = "Labels"
+    detail_key = "Label"
+    primary_keys = (TENANT_ID, "id")
+
+
+class TermsOfPaymentsStream(FortnoxStream):
+    name = "terms_of_payments"
+    path = "/termsofpayments"
+    records_key = "TermsOfPayments"
+    detail_key = "TermsOfPayment"
+    primary_keys = (TENANT_ID, "code")
+
+
+class TermsOfDeliveriesStream(FortnoxStream):
+    name = "terms_of_deliveries"
+    path = "/termsofdeliveries"
+    records_key = "TermsOfDeliveries"
+    detail_key = "TermsOfDelivery"
+    primary_keys = (TENANT_ID, "code")
+
+
+class WaysOfDeliveryStream(FortnoxStream):
+    name = "ways_of_delivery"
+    path = "/wayofdeliveries"
+    records_key = "WayOfDeliveries"
+    detail_key = "WayOfDelivery"
+    primary_keys = (TENANT_ID, "code")
+
+
+class ModesOfPaymentsStream(FortnoxStream):
+    name = "modes_of_payments"
+    path = "/modesofpayments"
+    records_key = "ModesOfPayments"
+    detail_key = "ModeOfPayment"
+    primary_keys = (TENANT_ID, "code")
+
+
+class PriceListsStream(FortnoxStream):
+    name = "price_lists"
+    path = "/pricelists"
+    records_key = "PriceLists"
+    detail_key = "PriceList"
+    primary_keys = (TENANT_ID, "code")
+
+
+STREAMS: tuple[type[FortnoxStream], ...] = (
+    CompanyInformationStream,
+    CurrenciesStream,
+    UnitsStream,
+    LabelsStream,
+    TermsOfPaymentsStream,
+    TermsOfDeliveriesStream,
+    WaysOfDeliveryStream,
+    ModesOfPaymentsStream,
+    PriceListsStream,
+)

@@ -1,0 +1,303 @@
+"""The /3/ resource API: list and detail responses, paging, filters, sorting and errors.
+
+Independent of HTTP: `Api.get(tenant, path, query, scopes)` returns a status and a body, so the
+server stays a thin transport and the logic is testable on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import errors
+from .clock import Clock, parse_date, parse_lastmodified
+from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
+from .resources import RESOURCES, SINGLES, Resource
+from .shape import project
+from .store import Collection
+from .tenant import Tenant
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+JSON = "application/json"
+
+
+@dataclass
+class Result:
+    status: int
+    body: bytes
+    content_type: str = JSON
+
+
+@dataclass
+class Settings:
+    """Behaviour switches shared with the control surface."""
+
+    pascal_errors: bool = False
+    licence_status: int = 403  # HTTP status for a missing licence (2001101); real value [U]
+    missing_scopes: dict[str, set[str]] = field(default_factory=dict)  # tenant -> scopes
+
+
+class BadRequest(Exception):
+    def __init__(self, code: int, detail: str = "", status: int = 400) -> None:
+        super().__init__(detail)
+        self.code, self.detail, self.status = code, detail, status
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _Lru:
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.data: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.maxsize:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+class Api:
+    def __init__(self, clock: Clock, settings: Settings) -> None:
+        self.clock = clock
+        self.settings = settings
+        self.pages = _Lru(512)  # serialized list pages
+        self.orders = _Lru(64)  # materialized (filtered / sorted) position lists
+
+    def error(self, code: int, detail: str = "", status: int = 400) -> Result:
+        return Result(status, errors.error_body(code, detail, self.settings.pascal_errors))
+
+    def get(
+        self, tenant: Tenant, path: str, query: dict[str, str], scopes: frozenset[str]
+    ) -> Result:
+        try:
+            return self._get(tenant, path, query, scopes)
+        except BadRequest as exc:
+            return self.error(exc.code, exc.detail, exc.status)
+
+    # -- routing
+    def _get(
+        self, tenant: Tenant, path: str, query: dict[str, str], scopes: frozenset[str]
+    ) -> Result:
+        rest = path[len("/3/") :].strip("/") if path.startswith("/3/") else ""
+        query = {k.lower(): v for k, v in query.items()}
+        if rest in SINGLES:
+            key, _schema, scope = SINGLES[rest]
+            self._check_scope(tenant, scope, scopes)
+            return Result(200, dumps({key: tenant.single(rest)}))
+        segments = rest.split("/") if rest else []
+        res = RESOURCES.get(segments[0]) if segments else None
+        if res is None or not tenant.has(res.name):
+            raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
+        self._check_scope(tenant, res.scope, scopes)
+        tail = segments[1:]
+        if not tail:
+            return self._list(tenant, res, query, {})
+        if tail[0] == "sublist" and res.name in ("prices", "vouchers"):
+            fixed = dict(
+                zip(
+                    ("PriceList", "ArticleNumber") if res.name == "prices" else ("VoucherSeries",),
+                    tail[1:],
+                    strict=False,
+                )
+            )
+            return self._list(tenant, res, query, fixed)
+        key = "/".join(tail)
+        if res.name == "prices" and len(tail) == 2:
+            key += "/0"
+        return self._detail(tenant, res, key, query)
+
+    def _check_scope(self, tenant: Tenant, scope: str, scopes: frozenset[str]) -> None:
+        if scope in self.settings.missing_scopes.get(tenant.tenant_id, ()):
+            raise BadRequest(errors.NO_LICENCE, scope, self.settings.licence_status)
+        if scope not in scopes:
+            raise BadRequest(errors.NO_SCOPE, scope, 403)
+
+    def _year(self, tenant: Tenant, res: Resource, query: dict[str, str]) -> int:
+        if not res.per_year:
+            return 0
+        ctx = tenant.ctx
+        if "financialyear" in query:
+            value = query["financialyear"]
+            year = ctx.year(int(value)) if value.isdigit() else None
+        elif "financialyeardate" in query:
+            year = ctx.year_of(_date_param(query, "financialyeardate"))
+        else:
+            year = ctx.year_of(self.clock.today())
+        if year is None:
+            raise BadRequest(errors.NO_FINANCIAL_YEAR, "financialyear")
+        return year.id
+
+    # -- detail
+    def _detail(self, tenant: Tenant, res: Resource, key: str, query: dict[str, str]) -> Result:
+        coll = tenant.collection(res.name, self._year(tenant, res, query))
+        record = coll.get(key) if coll is not None else None
+        if record is None:
+            raise BadRequest(errors.NOT_FOUND, f"{res.item} {key}", 404)
+        return Result(200, dumps({res.item: record}))
+
+    # -- list
+    def _list(
+        self, tenant: Tenant, res: Resource, query: dict[str, str], fixed: dict[str, str]
+    ) -> Result:
+        since = None
+        if "lastmodified" in query:
+            if not res.lastmodified:
+                raise BadRequest(errors.INVALID_PARAMETER)
+            try:
+                since = parse_lastmodified(query["lastmodified"])
+            except ValueError:
+                raise BadRequest(errors.INVALID_PARAMETER, "lastmodified") from None
+        limit = _int_param(query, "limit", DEFAULT_LIMIT, 1)
+        if limit > MAX_LIMIT:
+            raise BadRequest(errors.INVALID_PARAMETER, f"limit, max {MAX_LIMIT}")
+        page = _int_param(query, "page", 1, 1)
+        offset = _int_param(query, "offset", 0, 0)
+        order = query.get("sortorder", "ascending").lower()
+        if order not in ("ascending", "descending"):
+            raise BadRequest(errors.INVALID_PARAMETER, "sortorder")
+        sortby = query.get("sortby")
+        if (
+            sortby is not None
+            and sortby not in res.sort
+            and sortby.lower() not in {s.lower() for s in res.sort}
+        ):
+            raise BadRequest(errors.INVALID_PARAMETER, "sortby")
+        if sortby is not None:
+            sortby = next(s for s in res.sort if s.lower() == sortby.lower())
+        predicates = self._predicates(res, query, fixed)
+        year = self._year(tenant, res, query)
+        coll = tenant.collection(res.name, year)
+        assert coll is not None
+        if not res.paged:
+            limit, page, offset = MAX_LIMIT * 1000, 1, 0
+        filter_key = tuple(sorted((k, v) for k, v in query.items() if k not in _PAGING)) + tuple(
+            sorted(fixed.items())
+        )
+        cache_key = (coll.uid, coll.version, since, limit, page, offset, sortby, order, filter_key)
+        cache_key += (self.clock.today(),) if predicates else ()
+        cached = self.pages.get(cache_key)
+        if cached is not None:
+            return Result(200, cached)
+        start = (page - 1) * limit + offset
+        descending = order == "descending"
+        if predicates or (sortby is not None and sortby not in res.sort_by_position):
+            positions = self._ordered(coll, res, since, sortby, descending, predicates, filter_key)
+            total = len(positions)
+            chosen = positions[start : start + limit]
+        else:
+            selection = coll.select(since)
+            total = selection.total
+            if descending:
+                hi = max(0, total - start)
+                chosen = selection.slice(max(0, hi - limit), hi - max(0, hi - limit))[::-1]
+            else:
+                chosen = selection.slice(start, limit)
+        items = []
+        for pos in chosen:
+            record = coll.record_at(pos)
+            if record is not None:
+                items.append(project(record, res.list_schema, res.renames))
+        body: dict[str, Any] = {}
+        if res.meta:
+            pages = -(-total // limit) if res.paged else (1 if total else 0)
+            body["MetaInformation"] = {
+                "@TotalResources": total,
+                "@TotalPages": pages,
+                "@CurrentPage": page,
+            }
+        body[res.selector] = items
+        encoded = dumps(body)
+        self.pages.put(cache_key, encoded)
+        return Result(200, encoded)
+
+    def _predicates(self, res: Resource, query: dict[str, str], fixed: dict[str, str]) -> list:
+        today = self.clock.today()
+        preds = []
+        if "filter" in query:
+            table = FILTERS.get(res.name, {})
+            pred = table.get(query["filter"].lower())
+            if pred is None:
+                raise BadRequest(errors.INVALID_PARAMETER, "filter")
+            preds.append(lambda d, p=pred: p(d, today))
+        for param, spec in SEARCHES.get(res.name, {}).items():
+            if param in query:
+                preds.append(search_predicate(spec, query[param]))
+        for fld, value in fixed.items():
+            preds.append(search_predicate(fld, value))
+        date_field = DATE_FIELDS.get(res.name)
+        if date_field:
+            low = _date_param(query, "fromdate").isoformat() if "fromdate" in query else None
+            high = _date_param(query, "todate").isoformat() if "todate" in query else None
+            if low:
+                preds.append(lambda d, f=date_field, v=low: str(d.get(f) or "") >= v)
+            if high:
+                preds.append(lambda d, f=date_field, v=high: "" < str(d.get(f) or "") <= v)
+        return preds
+
+    def _ordered(
+        self,
+        coll: Collection,
+        res: Resource,
+        since: float | None,
+        sortby: str | None,
+        descending: bool,
+        predicates: list,
+        filter_key: tuple,
+    ) -> list[int]:
+        """All matching positions in the requested order (materialized, cached per version)."""
+        key = (coll.uid, coll.version, since, sortby, descending, filter_key)
+        found = self.orders.get(key)
+        if found is not None:
+            return found
+        rows = []
+        for pos in coll.select(since).all():
+            record = coll.record_at(pos)
+            if record is not None and all(p(record) for p in predicates):
+                rows.append((pos, record))
+        if sortby is not None and sortby not in res.sort_by_position:
+            fld = res.sort[sortby]
+            rows.sort(key=lambda pr: (sort_key(pr[1].get(fld)), pr[0]), reverse=descending)
+        elif descending:
+            rows.reverse()
+        positions = [pos for pos, _ in rows]
+        self.orders.put(key, positions)
+        return positions
+
+
+_PAGING = {"limit", "page", "offset", "sortorder", "sortby", "lastmodified"}
+
+
+def _int_param(query: dict[str, str], name: str, default: int, minimum: int) -> int:
+    if name not in query:
+        return default
+    value = query[name].strip()
+    if not value.lstrip("-").isdigit() or int(value) < minimum:
+        raise BadRequest(errors.INVALID_PARAMETER, name)
+    return int(value)
+
+
+def _date_param(query: dict[str, str], name: str) -> date:
+    try:
+        return parse_date(query[name])
+    except ValueError:
+        raise BadRequest(errors.INVALID_PARAMETER, name) from None

@@ -1,0 +1,124 @@
+"""The test-only control surface over HTTP, under /_sandbox/ (for out-of-process tests).
+
+Arguments come from the query string and/or a JSON object body. Endpoints:
+GET  health, info, counters, expected/<resource>, tap_config
+POST touch, delete, counters/reset (or reset), inject, set_now, rate_limit, token_lifetime,
+     refresh_token, access_token
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def handle(
+    sb: Sandbox, method: str, path: str, query: dict[str, str], body: bytes
+) -> tuple[int, Any]:
+    args: dict[str, Any] = dict(query)
+    if body:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return 400, {"error": "body must be a JSON object"}
+        if not isinstance(parsed, dict):
+            return 400, {"error": "body must be a JSON object"}
+        args.update(parsed)
+    action = path[len("/_sandbox/") :].strip("/")
+    try:
+        return _dispatch(sb, action, args)
+    except (ValueError, TypeError, KeyError) as exc:
+        return 400, {"error": str(exc) or type(exc).__name__}
+
+
+def _dispatch(sb: Sandbox, action: str, args: dict[str, Any]) -> tuple[int, Any]:
+    tenant = args.get("tenant_id")
+    if action == "health":
+        return 200, {
+            "status": "ok",
+            "seed": sb.seed,
+            "scale": sb.scale,
+            "tenant_ids": sb.tenant_ids,
+        }
+    if action == "info":
+        return 200, {
+            "base_url": sb.base_url,
+            "api_url": sb.api_url,
+            "auth_url": sb.auth_url,
+            "client_id": sb.client_id,
+            "client_secret": sb.client_secret,
+            "tenant_ids": sb.tenant_ids,
+            "seed": sb.seed,
+            "scale": sb.scale,
+            "as_of": sb.as_of.isoformat(),
+        }
+    if action == "counters":
+        return 200, sb.counters()
+    if action in ("counters/reset", "reset"):
+        sb.reset_counters()
+        return 200, {"reset": True}
+    if action.startswith("expected/"):
+        return 200, {"records": sb.expected(action[len("expected/") :], tenant)}
+    if action == "tap_config":
+        return 200, sb.tap_config(args.get("flow", "client_credentials"), tenant)
+    if action == "touch":
+        keys = sb.touch(
+            args["resource"],
+            int(args.get("count", 1)),
+            tenant,
+            _bool(args.get("create")),
+            _opt_int(args.get("year")),
+        )
+        return 200, {"keys": keys}
+    if action == "delete":
+        keys = sb.delete(
+            args["resource"], int(args.get("count", 1)), tenant, _opt_int(args.get("year"))
+        )
+        return 200, {"keys": keys}
+    if action == "inject":
+        delay = args.get("delay")
+        sb.inject(
+            args["kind"],
+            int(args.get("count", 1)),
+            args.get("path_prefix"),
+            _opt_int(args.get("status")),
+            None if delay in (None, "") else float(delay),
+        )
+        return 200, {"injected": args["kind"]}
+    if action == "set_now":
+        when = args.get("now")
+        sb.set_now(datetime.fromisoformat(when) if when else None)
+        return 200, {"now": sb.clock.now_dt().isoformat()}
+    if action == "rate_limit":
+        sb.set_rate_limit(
+            _bool(args.get("enabled", True)),
+            int(args.get("requests", 25)),
+            float(args.get("window_seconds", 5.0)),
+        )
+        return 200, {
+            "enabled": sb.limiter.enabled,
+            "requests": sb.limiter.requests,
+            "window_seconds": sb.limiter.window,
+        }
+    if action == "token_lifetime":
+        sb.set_token_lifetime(int(args["seconds"]))
+        return 200, {"seconds": sb.oauth.lifetime}
+    if action == "refresh_token":
+        return 200, {"refresh_token": sb.new_refresh_token(tenant)}
+    if action == "access_token":
+        return 200, {"access_token": sb.new_access_token(tenant, _opt_int(args.get("lifetime")))}
+    return 404, {"error": f"unknown control endpoint /_sandbox/{action}"}

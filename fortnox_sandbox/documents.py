@@ -1,0 +1,99 @@
+"""Document lines and totals shared by invoices, orders, offers and contracts.
+
+All arithmetic is Decimal, rounded to the öre per line: a line's total is
+quantity x price x (1 - discount%), rounded; Net is the sum of line totals; VAT is computed per
+rate on the summed base (rows plus freight and fees) and rounded; Total = Gross + VAT + RoundOff,
+where SEK documents are rounded to whole kronor (RoundOff is the difference, |RoundOff| < 0.50).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import bas
+from .detrand import CENT, money, whole
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Line:
+    article: str
+    description: str
+    unit: str
+    quantity: Decimal
+    price: Decimal
+    discount: Decimal  # percent
+    vat: int
+    account: int
+    total: Decimal  # excluding VAT
+
+
+@dataclass
+class Totals:
+    net: Decimal
+    freight: Decimal
+    fee: Decimal
+    gross: Decimal
+    vat: Decimal
+    round_off: Decimal
+    total: Decimal
+    vat_by_rate: dict[int, Decimal] = field(default_factory=dict)
+    base_by_account: dict[int, Decimal] = field(default_factory=dict)
+
+
+def line(
+    article: str,
+    description: str,
+    unit: str,
+    quantity: Decimal,
+    price: Decimal,
+    discount: Decimal,
+    vat: int,
+    account: int,
+) -> Line:
+    total = money(quantity * price * (Decimal(100) - discount) / Decimal(100))
+    return Line(article, description, unit, quantity, price, discount, vat, account, total)
+
+
+def quantity(rnd: random.Random, unit: str) -> Decimal:
+    if unit in ("h",):
+        return Decimal(rnd.randint(1, 40)) / 2  # half hours
+    if unit in ("m", "m2", "kg"):
+        return Decimal(rnd.randint(1, 400)) / 4
+    return Decimal(rnd.choice((1, 1, 1, 2, 2, 3, 4, 5, 10, 12, 20)))
+
+
+def totals(lines: list[Line], freight: Decimal, fee: Decimal, domestic: bool, sek: bool) -> Totals:
+    net = sum((ln.total for ln in lines), ZERO)
+    gross = net + freight + fee
+    base_by_rate: dict[int, Decimal] = {}
+    base_by_account: dict[int, Decimal] = {}
+    for ln in lines:
+        base_by_rate[ln.vat] = base_by_rate.get(ln.vat, ZERO) + ln.total
+        base_by_account[ln.account] = base_by_account.get(ln.account, ZERO) + ln.total
+    if freight:
+        base_by_rate[25] = base_by_rate.get(25, ZERO) + freight
+        base_by_account[bas.FREIGHT] = base_by_account.get(bas.FREIGHT, ZERO) + freight
+    if fee:
+        base_by_rate[25] = base_by_rate.get(25, ZERO) + fee
+        base_by_account[3540] = base_by_account.get(3540, ZERO) + fee
+    vat_by_rate = {}
+    if domestic:
+        vat_by_rate = {
+            rate: money(base * Decimal(rate) / 100) for rate, base in base_by_rate.items() if rate
+        }
+    vat = sum(vat_by_rate.values(), ZERO)
+    exact = gross + vat
+    total = whole(exact) if sek else exact
+    return Totals(net, freight, fee, gross, vat, total - exact, total, vat_by_rate, base_by_account)
+
+
+def fee_vat(amount: Decimal, domestic: bool) -> Decimal:
+    return money(amount * Decimal("0.25")) if domestic and amount else ZERO
+
+
+def to_sek(amount: Decimal, rate: Decimal) -> Decimal:
+    return money(amount * rate) if rate != 1 else amount.quantize(CENT)

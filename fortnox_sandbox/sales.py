@@ -1,0 +1,536 @@
+"""Sales: customers, articles, invoices and their payments, orders, offers, contracts, tax
+reductions and invoice accruals.
+
+Documents are spread evenly over the data period: document i has date and modified time t(i),
+increasing in i, so numbers, dates and modification order agree (as when a company books
+invoices day by day). Invoice i is paid by payment i, 30 days later, if that day has come.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import bas, names
+from .context import Context
+from .detrand import CENT, money, price
+from .documents import ZERO, Line, Totals, fee_vat, line, quantity, to_sek, totals
+from .people import (
+    Address,
+    company_name,
+    domain_for,
+    email_for,
+    ocr,
+    org_number,
+    person_name,
+    personal_number,
+    swedish_address,
+)
+from .shape import shape
+from .store import NumberedSource, Record
+
+BASE_RATES = {
+    "SEK": Decimal(1),
+    "EUR": Decimal("11.20"),
+    "NOK": Decimal("0.98"),
+    "DKK": Decimal("1.50"),
+    "GBP": Decimal("13.10"),
+    "USD": Decimal("10.45"),
+}
+PAYMENT_DELAY_DAYS = 30
+
+
+def currency_rate(rnd, currency: str) -> Decimal:  # noqa: ANN001
+    base = BASE_RATES[currency]
+    if currency == "SEK":
+        return base
+    return (base * Decimal(1 + rnd.uniform(-0.04, 0.04))).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class Party:
+    """What documents copy from a customer or supplier."""
+
+    number: str
+    name: str
+    org: str
+    address: Address
+    currency: str
+    vat_type: str
+    terms: str
+    contact: str
+    email: str
+    private: bool
+    www: str
+
+    @property
+    def domestic(self) -> bool:
+        return self.address.country_code == "SE"
+
+
+def make_party(ctx: Context, stream: str, pos: int, number: str, private_share: float) -> Party:
+    rnd = ctx.rng(stream, pos)
+    first, last = person_name(rnd)
+    private = rnd.random() < private_share
+    if rnd.random() < 0.08:
+        country, code, currency, city, zip_code = rnd.choice(names.FOREIGN_COUNTRIES)
+        road = rnd.choice(("Hauptstraße", "Storgata", "Main Street", "Vesterbrogade"))
+        street = f"{road} {rnd.randint(1, 90)}"
+        address = Address(
+            street,
+            zip_code,
+            city,
+            f"+{rnd.randint(10, 99)} {rnd.randint(10**7, 10**8)}",
+            country,
+            code,
+        )
+        name = f"{last} {rnd.choice(('GmbH', 'AS', 'ApS', 'Ltd', 'Oy', 'Inc'))}"
+        vat_type = "EUREVERSEDVAT" if code in ("DK", "FI", "DE") else "EXPORT"
+        org = ""
+        private = False
+    else:
+        address = swedish_address(rnd)
+        currency = "SEK"
+        vat_type = "SEVAT"
+        name = f"{first} {last}" if private else company_name(rnd)
+        org = personal_number(rnd) if private else org_number(rnd)
+    domain = (
+        domain_for(name) if not private else rnd.choice(("gmail.com", "telia.com", "outlook.com"))
+    )
+    terms = rnd.choice(("10", "15", "20", "30", "30", "30"))
+    return Party(
+        number=number,
+        name=name,
+        org=org,
+        address=address,
+        currency=currency,
+        vat_type=vat_type,
+        terms=terms,
+        contact=f"{first} {last}",
+        email=email_for(first, last, domain),
+        private=private,
+        www="" if private else f"www.{domain}",
+    )
+
+
+class CustomerSource(NumberedSource):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.size = ctx.scale.customers
+        self.timeline = ctx.timeline(self.size)
+        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+
+    def _profile(self, pos: int) -> Party:
+        return make_party(self.ctx, "customers", pos, self.key(pos), private_share=0.2)
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def build(self, pos: int) -> Record:
+        p = self.profile(pos)
+        rnd = self.ctx.rng("customers.detail", pos)
+        a = p.address
+        delivery = rnd.random() < 0.2
+        values = {
+            "@url": self.ctx.url(f"/customers/{p.number}"),
+            "Active": rnd.random() > 0.05,
+            "Address1": a.street,
+            "City": a.city,
+            "Country": a.country,
+            "CountryCode": a.country_code,
+            "Currency": p.currency,
+            "CustomerNumber": p.number,
+            "DefaultDeliveryTypes": {
+                "Invoice": rnd.choice(("PRINT", "EMAIL")),
+                "Offer": "EMAIL",
+                "Order": "EMAIL",
+            },
+            "DefaultTemplates": {
+                "CashInvoice": "kvitto",
+                "Invoice": "fak",
+                "Offer": "offert",
+                "Order": "order",
+            },
+            "DeliveryAddress1": f"Lager {a.street}" if delivery else "",
+            "DeliveryCity": a.city if delivery else "",
+            "DeliveryCountry": a.country if delivery else "",
+            "DeliveryCountryCode": a.country_code if delivery else "",
+            "DeliveryName": p.name if delivery else "",
+            "DeliveryZipCode": a.zip_code if delivery else "",
+            "Email": p.email,
+            "EmailInvoice": p.email,
+            "Name": p.name,
+            "OrganisationNumber": p.org,
+            "Phone1": a.phone,
+            "PriceList": "A",
+            "ShowPriceVATIncluded": p.private,
+            "TermsOfDelivery": "" if p.private else "FVL",
+            "TermsOfPayment": p.terms,
+            "Type": "PRIVATE" if p.private else "COMPANY",
+            "VATNumber": f"SE{p.org.replace('-', '')}01" if p.org and not p.private else "",
+            "VATType": p.vat_type,
+            "WWW": p.www,
+            "WayOfDelivery": "P",
+            "YourReference": p.contact,
+            "ZipCode": a.zip_code,
+        }
+        return shape(values, "Customer")
+
+
+@dataclass(frozen=True)
+class Product:
+    number: str
+    description: str
+    unit: str
+    sales_price: Decimal
+    purchase_price: Decimal
+    vat: int
+    kind: str
+
+    @property
+    def account(self) -> int:
+        return bas.SALES_ACCOUNT_BY_VAT[self.vat]
+
+
+class ArticleSource(NumberedSource):
+    first = 1001
+    touch_field = "Note"
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.size = ctx.scale.articles
+        self.timeline = ctx.timeline(self.size)
+        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+
+    def _profile(self, pos: int) -> Product:
+        rnd = self.ctx.rng("articles", pos)
+        desc, unit, low, high, vat, kind = names.PRODUCTS[pos % len(names.PRODUCTS)]
+        if pos >= len(names.PRODUCTS):
+            desc = f"{desc} {rnd.choice(('Basic', 'Premium', 'Plus', 'XL', 'Eko', 'Original'))}"
+        sales = price(rnd, low, high)
+        purchase = money(sales * Decimal(rnd.uniform(0.45, 0.75))) if kind == "STOCK" else ZERO
+        return Product(self.key(pos), desc, unit, sales, purchase, vat, kind)
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def build(self, pos: int) -> Record:
+        p = self.profile(pos)
+        rnd = self.ctx.rng("articles.detail", pos)
+        stock = p.kind == "STOCK"
+        in_stock = Decimal(rnd.randint(0, 400)) if stock else ZERO
+        reserved = Decimal(rnd.randint(0, int(in_stock) // 4)) if stock else ZERO
+        values = {
+            "@url": self.ctx.url(f"/articles/{p.number}"),
+            "Active": rnd.random() > 0.05,
+            "ArticleNumber": p.number,
+            "Description": p.description,
+            "DisposableQuantity": in_stock - reserved,
+            "EAN": f"73{rnd.randint(10**10, 10**11 - 1)}" if stock else "",
+            "Housework": False,
+            "Manufacturer": rnd.choice(names.MANUFACTURERS) if stock else "",
+            "PurchaseAccount": 4010,
+            "PurchasePrice": p.purchase_price,
+            "QuantityInStock": in_stock,
+            "ReservedQuantity": reserved,
+            "SalesAccount": p.account,
+            "SalesPrice": p.sales_price,
+            "StockGoods": stock,
+            "StockPlace": f"Hylla {rnd.randint(1, 40)}" if stock else "",
+            "StockValue": money(in_stock * p.purchase_price),
+            "Type": p.kind,
+            "Unit": p.unit,
+            "VAT": p.vat,
+            "WebshopArticle": rnd.random() < 0.3,
+        }
+        return shape(values, "Article")
+
+
+@dataclass
+class Document:
+    """The core of a sales document: who, when, what, and the sums."""
+
+    number: str
+    day: object  # datetime.date
+    party: Party
+    lines: list[Line]
+    sums: Totals
+    currency: str
+    rate: Decimal
+    freight_vat: Decimal
+    fee_vat: Decimal
+    our_reference: str
+    project: str
+    cost_center: str
+
+
+def make_document(
+    ctx: Context,
+    stream: str,
+    pos: int,
+    number: str,
+    day: object,
+    customers: CustomerSource,
+    articles: ArticleSource,
+) -> Document:
+    rnd = ctx.rng(stream, pos)
+    party = customers.profile(rnd.randrange(customers.size))
+    n_lines = rnd.choice((1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 8))
+    lines = []
+    domestic = party.domestic
+    for _ in range(n_lines):
+        prod = articles.profile(rnd.randrange(articles.size))
+        discount = Decimal(rnd.choice((0, 0, 0, 0, 5, 10, 15))) if not party.private else ZERO
+        if domestic:
+            vat, account = prod.vat, prod.account
+        else:
+            vat = 0
+            account = (
+                bas.EU_SALES_ACCOUNT
+                if party.vat_type == "EUREVERSEDVAT"
+                else bas.EXPORT_SALES_ACCOUNT
+            )
+        lines.append(
+            line(
+                prod.number,
+                prod.description,
+                prod.unit,
+                quantity(rnd, prod.unit),
+                prod.sales_price,
+                discount,
+                vat,
+                account,
+            )
+        )
+    freight = Decimal(rnd.choice((0, 0, 0, 49, 99, 149))).quantize(CENT)
+    fee = Decimal(rnd.choice((0, 0, 0, 0, 45))).quantize(CENT) if domestic else ZERO
+    sums = totals(lines, freight, fee, domestic, party.currency == "SEK")
+    first, last = person_name(ctx.rng("staff", rnd.randrange(6)))
+    return Document(
+        number=number,
+        day=day,
+        party=party,
+        lines=lines,
+        sums=sums,
+        currency=party.currency,
+        rate=currency_rate(rnd, party.currency),
+        freight_vat=fee_vat(freight, domestic),
+        fee_vat=fee_vat(fee, domestic),
+        our_reference=f"{first} {last}",
+        project=str(rnd.randrange(ctx.scale.projects) + 1) if rnd.random() < 0.15 else "",
+        cost_center=rnd.choice(("", "", "", "SALJ", "PROJ")),
+    )
+
+
+def party_fields(d: Document) -> dict:
+    p, a = d.party, d.party.address
+    return {
+        "Address1": a.street,
+        "City": a.city,
+        "Country": a.country,
+        "Currency": d.currency,
+        "CurrencyRate": d.rate,
+        "CurrencyUnit": 1,
+        "CustomerName": p.name,
+        "CustomerNumber": p.number,
+        "OrganisationNumber": p.org,
+        "OurReference": d.our_reference,
+        "Phone1": a.phone,
+        "PriceList": "A",
+        "Project": d.project,
+        "CostCenter": d.cost_center,
+        "TermsOfPayment": p.terms,
+        "TermsOfDelivery": "" if p.private else "FVL",
+        "WayOfDelivery": "P",
+        "YourReference": p.contact,
+        "ZipCode": a.zip_code,
+        "Language": "SV" if p.domestic else "EN",
+    }
+
+
+def sum_fields(d: Document) -> dict:
+    s = d.sums
+    return {
+        "AdministrationFee": s.fee,
+        "AdministrationFeeVAT": d.fee_vat,
+        "Freight": s.freight,
+        "FreightVAT": d.freight_vat,
+        "Gross": s.gross,
+        "Net": s.net,
+        "RoundOff": s.round_off,
+        "Total": s.total,
+        "TotalToPay": s.total,
+        "TotalVAT": s.vat,
+        "VATIncluded": False,
+        "ContributionValue": s.net
+        - sum((ln.quantity * ln.price * Decimal("0.6") for ln in d.lines), ZERO).quantize(CENT),
+    }
+
+
+def row_fields(ln: Line, row_id: int) -> dict:
+    return {
+        "AccountNumber": ln.account,
+        "ArticleNumber": ln.article,
+        "Description": ln.description,
+        "Discount": ln.discount,
+        "DiscountType": "PERCENT",
+        "HouseWork": False,
+        "Price": ln.price,
+        "PriceExcludingVAT": ln.price,
+        "RowId": row_id,
+        "Total": ln.total,
+        "TotalExcludingVAT": ln.total,
+        "Unit": ln.unit,
+        "VAT": ln.vat,
+    }
+
+
+class DocumentSource(NumberedSource):
+    """A numbered series of sales documents spread over the data period."""
+
+    stream = ""
+
+    def __init__(
+        self, ctx: Context, size: int, customers: CustomerSource, articles: ArticleSource
+    ) -> None:
+        self.ctx = ctx
+        self.size = size
+        self.customers = customers
+        self.articles = articles
+        self.timeline = ctx.timeline(size)
+        self.document = functools.lru_cache(maxsize=4096)(self._document)
+
+    def _document(self, pos: int) -> Document:
+        return make_document(
+            self.ctx,
+            self.stream,
+            pos,
+            self.key(pos),
+            self.timeline.day(pos),
+            self.customers,
+            self.articles,
+        )
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+
+class InvoiceSource(DocumentSource):
+    stream = "invoices"
+
+    def __init__(self, ctx: Context, customers: CustomerSource, articles: ArticleSource) -> None:
+        super().__init__(ctx, ctx.scale.invoices, customers, articles)
+        self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
+        self.paid = self.payments.first_at(ctx.t1)
+        # First invoice index of each financial year: voucher numbers restart per year.
+        self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
+
+    def voucher(self, pos: int) -> tuple[str, int, int]:
+        year = self.ctx.year_of(self.timeline.day(pos))
+        assert year is not None
+        return "B", pos - self.year_first[year.id] + 1, year.id
+
+    def build(self, pos: int) -> Record:
+        d = self.document(pos)
+        paid = pos < self.paid
+        series, number, year = self.voucher(pos)
+        due = d.day + timedelta(days=int(d.party.terms))
+        values = {
+            "@url": self.ctx.url(f"/invoices/{d.number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter=invoices&referencenumber={d.number}"
+            ),
+            "AccountingMethod": "ACCRUAL",
+            "Balance": ZERO if paid else d.sums.total,
+            "Booked": True,
+            "Comments": "",
+            "Credit": "false",
+            "DeliveryDate": d.day,
+            "DocumentNumber": d.number,
+            "DueDate": due,
+            "EUQuarterlyReport": d.party.vat_type == "EUREVERSEDVAT",
+            "EmailInformation": {
+                "EmailAddressTo": d.party.email,
+                "EmailSubject": "Faktura {no} bifogas",
+            },
+            "FinalPayDate": self.payments.day(pos) if paid else "",
+            "InvoiceDate": d.day,
+            "InvoiceRows": [
+                {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
+                for i, ln in enumerate(d.lines)
+            ],
+            "InvoiceType": "INVOICE",
+            "OCR": ocr(int(d.number)),
+            "Remarks": "Tack för din beställning!" if d.party.private else "",
+            "Sent": True,
+            "TaxReductionType": "none",
+            "VoucherNumber": number,
+            "VoucherSeries": series,
+            "VoucherYear": year,
+            **party_fields(d),
+            **sum_fields(d),
+        }
+        return shape(values, "Invoice")
+
+
+class InvoicePaymentSource(NumberedSource):
+    """Payment k settles invoice k in full, PAYMENT_DELAY_DAYS after the invoice date."""
+
+    touch_field = "ExternalInvoiceReference1"
+
+    def __init__(self, ctx: Context, invoices: InvoiceSource) -> None:
+        self.ctx = ctx
+        self.invoices = invoices
+        self.timeline = invoices.payments
+        self.size = invoices.paid
+        self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def day(self, pos: int) -> date:
+        # A payment created at runtime (pos >= size) pays an unpaid invoice today.
+        return min(self.timeline.day(pos), self.ctx.as_of)
+
+    def voucher(self, pos: int) -> tuple[str, int, int]:
+        year = self.ctx.year_of(self.day(pos))
+        assert year is not None
+        return "C", pos - self.year_first[year.id] + 1, year.id
+
+    def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
+        """(amount in SEK, amount in the invoice currency)."""
+        d = self.invoices.document(pos)
+        return to_sek(d.sums.total, d.rate), d.sums.total
+
+    def build(self, pos: int) -> Record:
+        invoice = min(pos, self.invoices.size - 1)
+        d = self.invoices.document(invoice)
+        sek, foreign = self.amounts(invoice)
+        series, number, year = self.voucher(pos)
+        values = {
+            "@url": self.ctx.url(f"/invoicepayments/{pos + 1}"),
+            "Amount": sek,
+            "AmountCurrency": foreign,
+            "Booked": True,
+            "Currency": d.currency,
+            "CurrencyRate": d.rate,
+            "CurrencyUnit": 1,
+            "InvoiceCustomerName": d.party.name,
+            "InvoiceCustomerNumber": d.party.number,
+            "InvoiceDueDate": d.day + timedelta(days=int(d.party.terms)),
+            "InvoiceNumber": int(d.number),
+            "InvoiceOCR": ocr(int(d.number)),
+            "InvoiceTotal": d.sums.total,
+            "ModeOfPayment": "BG",
+            "ModeOfPaymentAccount": bas.BANK,
+            "Number": str(pos + 1),
+            "PaymentDate": self.day(pos),
+            "Source": "manual",
+            "VoucherNumber": number,
+            "VoucherSeries": series,
+            "VoucherYear": year,
+            "WriteOffs": [],
+        }
+        return shape(values, "InvoicePayment")

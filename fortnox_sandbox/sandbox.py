@@ -1,0 +1,260 @@
+"""`Sandbox`: the simulated Fortnox, usable in-process (tests) and behind the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from datetime import date, datetime
+from typing import Any
+
+from .api import Api, Settings
+from .clock import Clock, local
+from .context import Urls
+from .counters import Counters
+from .faults import Faults
+from .oauth import OAuth
+from .ratelimit import SlidingWindow
+from .resources import ALL_SCOPES, RESOURCES, SINGLES
+from .scales import SCALES
+from .server import make_server
+from .store import RecordCache
+from .tenant import Tenant
+
+
+class Sandbox:
+    """A local Fortnox API v3 on 127.0.0.1 (see README, "The Fortnox sandbox").
+
+    The listening socket is bound at construction (so `base_url` is known at once and records
+    carry correct `@url`s); `start()` begins serving it in a background thread.
+    """
+
+    def __init__(
+        self,
+        seed: int = 1,
+        scale: str = "small",
+        tenants: int = 1,
+        rate_limit: bool = True,
+        token_lifetime: int = 3600,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        as_of: date | None = None,
+        missing_scopes: set[str] | dict[str, set[str]] | None = None,
+        rate_limit_requests: int = 25,
+        rate_limit_window: float = 5.0,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        pascal_errors: bool = False,
+        licence_status: int = 403,
+    ) -> None:
+        if scale not in SCALES:
+            raise ValueError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
+        if tenants < 1:
+            raise ValueError("tenants must be at least 1")
+        self.seed = seed
+        self.scale = scale
+        self.clock = Clock()
+        self.as_of = as_of or self.clock.today()
+        rnd = random.Random(seed)
+        self.tenant_ids = [str(n) for n in rnd.sample(range(1_000_000, 10_000_000), tenants)]
+        self.client_id = client_id or f"sandbox-client-{seed}"
+        self.client_secret = client_secret or f"sandbox-secret-{rnd.getrandbits(96):024x}"
+        self._server = make_server(self, host, port)
+        self.host, self.port = self._server.server_address[:2]
+        self.urls = Urls(api=f"{self.base_url}/3")
+        self.cache = RecordCache()
+        self.tenants = {
+            tid: Tenant(seed, i, tid, self.as_of, SCALES[scale], self.urls, self.cache)
+            for i, tid in enumerate(self.tenant_ids)
+        }
+        if isinstance(missing_scopes, dict):
+            missing = {tid: set(scopes) for tid, scopes in missing_scopes.items()}
+        else:
+            missing = {tid: set(missing_scopes or ()) for tid in self.tenant_ids}
+        self.settings = Settings(pascal_errors, licence_status, missing)
+        self.oauth = OAuth(
+            self.clock,
+            self.client_id,
+            self.client_secret,
+            self.tenant_ids,
+            ALL_SCOPES,
+            token_lifetime,
+        )
+        self.limiter = SlidingWindow(rate_limit_requests, rate_limit_window, rate_limit)
+        self.faults = Faults()
+        self.request_counts = Counters()
+        self.api = Api(self.clock, self.settings)
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/3"
+
+    @property
+    def auth_url(self) -> str:
+        return f"{self.base_url}/oauth-v1"
+
+    def start(self) -> Sandbox:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="fortnox-sandbox", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the CLI)."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.close_connections()
+        self._server.server_close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- credentials
+    def _tenant(self, tenant_id: str | None) -> Tenant:
+        tid = str(tenant_id) if tenant_id is not None else self.tenant_ids[0]
+        if tid not in self.tenants:
+            raise ValueError(
+                f"unknown tenant_id {tid!r}; the sandbox has {', '.join(self.tenant_ids)}"
+            )
+        return self.tenants[tid]
+
+    def new_refresh_token(self, tenant_id: str | None = None) -> str:
+        return self.oauth.refresh_token(self._tenant(tenant_id).tenant_id)
+
+    def new_access_token(self, tenant_id: str | None = None, lifetime: int | None = None) -> str:
+        return self.oauth.access_token(self._tenant(tenant_id).tenant_id, lifetime=lifetime)
+
+    def tap_config(self, flow: str = "client_credentials", tenant_id: str | None = None) -> dict:
+        tenant = self._tenant(tenant_id)
+        config: dict[str, Any] = {
+            "api_url": self.api_url,
+            "auth_url": self.auth_url,
+            "start_date": f"{tenant.ctx.years[0].start.isoformat()}T00:00:00Z",
+        }
+        if flow == "client_credentials":
+            config.update(
+                client_id=self.client_id,
+                client_secret=self.client_secret,
+                tenant_id=tenant.tenant_id,
+            )
+        elif flow == "refresh_token":
+            config.update(
+                client_id=self.client_id,
+                client_secret=self.client_secret,
+                refresh_token=self.new_refresh_token(tenant.tenant_id),
+            )
+        elif flow == "access_token":
+            config["access_token"] = self.new_access_token(tenant.tenant_id)
+        else:
+            raise ValueError(
+                f"unknown flow {flow!r}; use client_credentials, refresh_token or access_token"
+            )
+        return config
+
+    # -- data
+    def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]:
+        """Every current record of `resource` as its detail body (all financial years, in order)."""
+        tenant = self._tenant(tenant_id)
+        if resource in SINGLES:
+            return [tenant.single(resource)]  # type: ignore[list-item]
+        if not tenant.has(resource):
+            raise ValueError(f"unknown resource {resource!r}")
+        out: list[dict] = []
+        for _year, coll in tenant.collections(resource):
+            out.extend(coll.records())
+        return out
+
+    def _collection(self, resource: str, tenant_id: str | None, year: int | None):  # noqa: ANN202
+        tenant = self._tenant(tenant_id)
+        if not tenant.has(resource):
+            raise ValueError(f"unknown resource {resource!r}")
+        if RESOURCES[resource].per_year and year is None:
+            current = tenant.ctx.year_of(self.clock.today()) or tenant.ctx.years[-1]
+            year = current.id
+        coll = tenant.collection(resource, year or 0)
+        assert coll is not None
+        return coll
+
+    def touch(
+        self,
+        resource: str,
+        count: int,
+        tenant_id: str | None = None,
+        create: bool = False,
+        year: int | None = None,
+    ) -> list[str]:
+        """Modify (or create) `count` records now; returns their keys. Per-year resources use the
+        current financial year unless `year` (a financial-year id) is given."""
+        now = self.clock.now()
+        stamp = f"Ändrad {local(now):%Y-%m-%d %H:%M:%S}"
+        return self._collection(resource, tenant_id, year).touch(count, now, create, stamp)
+
+    def delete(
+        self, resource: str, count: int, tenant_id: str | None = None, year: int | None = None
+    ) -> list[str]:
+        return self._collection(resource, tenant_id, year).delete(count, self.clock.now())
+
+    def set_now(self, when: datetime | None) -> None:
+        self.clock.set(when)
+
+    # -- behaviour
+    def counters(self) -> dict:
+        """{"total", "by_path", "by_status", "by_tenant", "429", "401"} since the last reset."""
+        return self.request_counts.snapshot()
+
+    def reset_counters(self) -> None:
+        self.request_counts.reset()
+
+    def inject(
+        self,
+        kind: str,
+        count: int = 1,
+        path_prefix: str | None = None,
+        status: int | None = None,
+        delay: float | None = None,
+    ) -> None:
+        self.faults.inject(kind, count, path_prefix, status, delay)
+
+    def set_rate_limit(
+        self, enabled: bool, requests: int = 25, window_seconds: float = 5.0
+    ) -> None:
+        self.limiter.configure(enabled, requests, window_seconds)
+
+    def set_token_lifetime(self, seconds: int) -> None:
+        self.oauth.lifetime = int(seconds)
+
+    def total_resources(self, tenant_id: str | None = None) -> int:
+        """Sum over all list endpoints (every financial year) of the record count."""
+        tenant = self._tenant(tenant_id)
+        return sum(
+            coll.select().total
+            for name in RESOURCES
+            if tenant.has(name)
+            for _y, coll in tenant.collections(name)
+        )
+
+    # -- control surface over HTTP
+    def control(
+        self, method: str, path: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        from .control import handle
+
+        status, payload = handle(self, method, path, query, body)
+        return status, json.dumps(payload, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,207 @@
+"""HTTP transport: a threading HTTP/1.1 server with keep-alive that routes to OAuth, the /3/ API
+and the /_sandbox/ control surface, and applies faults, authentication, the rate limit and the
+request counters on the way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+from email.utils import formatdate
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
+
+from . import errors
+from .oauth import parse_form
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+HTML_503 = (
+    b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head>"
+    b"<body><h1>Service Unavailable</h1><p>Fortnox is temporarily unavailable.</p></body></html>"
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FortnoxSandbox/1.0"
+    sandbox: Sandbox  # set on the subclass made by make_server
+
+    def setup(self) -> None:
+        super().setup()
+        # One write per response plus no Nagle delay: keep-alive requests do not stall.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.connections.add(self.connection)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self.server.connections.discard(self.connection)  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: the counters say what happened
+
+    def do_GET(self) -> None:
+        dispatch(self.sandbox, self, "GET")
+
+    def do_POST(self) -> None:
+        dispatch(self.sandbox, self, "POST")
+
+    def do_PUT(self) -> None:
+        dispatch(self.sandbox, self, "PUT")
+
+    def do_DELETE(self) -> None:
+        dispatch(self.sandbox, self, "DELETE")
+
+
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str = "application/json",
+    headers: tuple[tuple[str, str], ...] = (),
+) -> None:
+    lines = [
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+        f"Content-Type: {content_type}; charset=utf-8" if content_type else "",
+        f"Content-Length: {len(body)}",
+        f"Date: {formatdate(usegmt=True)}",
+        "Server: FortnoxSandbox/1.0",
+    ]
+    lines += [f"{k}: {v}" for k, v in headers]
+    if handler.close_connection:
+        lines.append("Connection: close")
+    head = "\r\n".join(line for line in lines if line) + "\r\n\r\n"
+    handler.wfile.write(head.encode("latin-1") + body)
+
+
+def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
+    split = urlsplit(handler.path)
+    path = split.path
+    query = dict(parse_qsl(split.query, keep_blank_values=True))
+    length = int(handler.headers.get("Content-Length") or 0)
+    body = handler.rfile.read(length) if length else b""
+    if path.startswith("/_sandbox/"):
+        status, payload = sb.control(method, path, query, body)
+        send(handler, status, payload)
+        return
+    fault = sb.faults.take(path)
+    malformed = False
+    if fault is not None:
+        if fault.kind == "drop":
+            sb.request_counts.count(path, 0)
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault.kind == "slow":
+            time.sleep(fault.delay)
+        elif fault.kind == "status":
+            sb.request_counts.count(path, fault.status)
+            send(
+                handler,
+                fault.status,
+                errors.error_body(errors.SYSTEM_ERROR, pascal=sb.settings.pascal_errors),
+            )
+            return
+        elif fault.kind == "html503":
+            sb.request_counts.count(path, 503)
+            send(handler, 503, HTML_503, "text/html")
+            return
+        malformed = fault.kind == "malformed"
+    status, payload, content_type, headers, tenant = _route(sb, handler, method, path, query, body)
+    sb.request_counts.count(path, status, tenant)
+    if malformed:
+        payload = payload[: max(1, len(payload) // 2)]
+    send(handler, status, payload, content_type, headers)
+
+
+def _route(
+    sb: Sandbox,
+    handler: BaseHTTPRequestHandler,
+    method: str,
+    path: str,
+    query: dict[str, str],
+    body: bytes,
+) -> tuple[int, bytes, str, tuple[tuple[str, str], ...], str | None]:
+    pascal = sb.settings.pascal_errors
+    if path.startswith("/oauth-v1/"):
+        endpoint = path[len("/oauth-v1/") :].strip("/")
+        if endpoint == "token" and method == "POST":
+            reply = sb.oauth.token(
+                parse_form(body),
+                handler.headers.get("Authorization"),
+                handler.headers.get("TenantId"),
+            )
+        elif endpoint == "auth" and method == "GET":
+            reply = sb.oauth.authorize(query)
+        elif endpoint == "revoke" and method == "POST":
+            reply = sb.oauth.revoke(parse_form(body), handler.headers.get("Authorization"))
+        else:
+            return (
+                404,
+                errors.error_body(errors.NOT_FOUND, path, pascal),
+                "application/json",
+                (),
+                None,
+            )
+        return (
+            reply.status,
+            reply.body,
+            "application/json" if reply.body else "",
+            reply.headers,
+            None,
+        )
+    if path == "/3" or path.startswith("/3/"):
+        auth = handler.headers.get("Authorization") or ""
+        info = sb.oauth.verify(auth[7:].strip()) if auth.lower().startswith("bearer ") else None
+        if info is None or info.tenant_id not in sb.tenants:
+            return (
+                401,
+                errors.error_body(errors.INVALID_LOGIN, pascal=pascal),
+                "application/json",
+                (),
+                None,
+            )
+        if not sb.limiter.allow(info.client_id, info.tenant_id):
+            limit = f"{sb.limiter.requests} requests per {sb.limiter.window:g} seconds"
+            message = f"Too many requests: the limit is {limit} per client id and tenant"
+            return (
+                429,
+                json.dumps({"message": message}).encode(),
+                "application/json",
+                (),
+                info.tenant_id,
+            )
+        if method != "GET":
+            detail = f"{method} stöds inte, sandlådan är skrivskyddad"
+            body_out = errors.error_body(errors.METHOD_NOT_ALLOWED, detail, pascal)
+            return 405, body_out, "application/json", (), info.tenant_id
+        result = sb.api.get(sb.tenants[info.tenant_id], path, query, info.scopes)
+        return result.status, result.body, result.content_type, (), info.tenant_id
+    return 404, errors.error_body(errors.NOT_FOUND, path, pascal), "application/json", (), None
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type[Handler]) -> None:
+        self.connections: set[socket.socket] = set()
+        super().__init__(address, handler)
+
+    def close_connections(self) -> None:
+        """End open keep-alive connections (after shutdown, so none are added meanwhile)."""
+        for conn in list(self.connections):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+
+def make_server(sb: Sandbox, host: str, port: int) -> Server:
+    handler = type("SandboxHandler", (Handler,), {"sandbox": sb})
+    return Server((host, port), handler)

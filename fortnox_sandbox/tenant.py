@@ -1,0 +1,153 @@
+"""One simulated Fortnox company: its generated sources and their runtime collections."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+from . import registers as reg
+from .context import Context, Urls
+from .resources import RESOURCES, SINGLES
+from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
+from .scales import Scale
+from .shape import shape
+from .store import Collection, RecordCache, Source, StaticSource
+
+
+class Tenant:
+    def __init__(
+        self,
+        seed: int,
+        tenant_no: int,
+        tenant_id: str,
+        as_of: date,
+        scale: Scale,
+        urls: Urls,
+        cache: RecordCache,
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.ctx = Context(seed, tenant_no, tenant_id, as_of, scale, urls)
+        self.seed = seed
+        self.cache = cache
+        self.company = reg.CompanyProfile(self.ctx)
+        self._collections: dict[tuple[str, int], Collection] = {}
+        self._lock = threading.Lock()
+        ctx = self.ctx
+        self.customers = CustomerSource(ctx)
+        self.articles = ArticleSource(ctx)
+        self.invoices = InvoiceSource(ctx, self.customers, self.articles)
+        self.invoice_payments = InvoicePaymentSource(ctx, self.invoices)
+        self._factories: dict[str, Callable[[int], Source]] = {
+            "customers": lambda _y: self.customers,
+            "articles": lambda _y: self.articles,
+            "invoices": lambda _y: self.invoices,
+            "invoicepayments": lambda _y: self.invoice_payments,
+            "currencies": lambda _y: self._static("currencies", reg.currencies(ctx)),
+            "financialyears": lambda _y: self._static("financialyears", self._financial_years()),
+            "projects": lambda _y: self._static("projects", reg.projects(ctx)),
+            "labels": lambda _y: self._static("labels", reg.labels(ctx)),
+            "termsofpayments": lambda _y: self._simple(
+                "termsofpayments", reg.TERMS_OF_PAYMENT, ("Code", "Description")
+            ),
+            "termsofdeliveries": lambda _y: self._simple(
+                "termsofdeliveries",
+                reg.TERMS_OF_DELIVERY,
+                ("Code", "Description", "DescriptionEnglish"),
+            ),
+            "wayofdeliveries": lambda _y: self._simple(
+                "wayofdeliveries",
+                reg.WAYS_OF_DELIVERY,
+                ("Code", "Description", "DescriptionEnglish"),
+            ),
+            "units": lambda _y: self._simple(
+                "units", reg.UNITS, ("Code", "Description", "CodeEnglish")
+            ),
+            "modesofpayments": lambda _y: self._simple(
+                "modesofpayments", reg.MODES_OF_PAYMENT, ("Code", "Description", "AccountNumber")
+            ),
+            "pricelists": lambda _y: self._simple(
+                "pricelists", reg.PRICE_LISTS, ("Code", "Description", "Comments", "PreSelected")
+            ),
+            "costcenters": lambda _y: self._static(
+                "costcenters",
+                [
+                    {**row, "Active": True, "Note": ""}
+                    for row in reg.simple(
+                        ctx, "costcenters", reg.COST_CENTERS, ("Code", "Description")
+                    )
+                ],
+            ),
+            "printtemplates": lambda _y: self._static(
+                "printtemplates",
+                [{"Template": t, "Name": n} for t, n in reg.PRINT_TEMPLATES],
+            ),
+            "accountcharts": lambda _y: self._static(
+                "accountcharts", [{"Name": n} for n in reg.ACCOUNT_CHARTS]
+            ),
+            "predefinedaccounts": lambda _y: self._simple(
+                "predefinedaccounts", reg.PREDEFINED_ACCOUNTS, ("Name", "Account")
+            ),
+            "predefinedvoucherseries": lambda _y: self._simple(
+                "predefinedvoucherseries", reg.PREDEFINED_VOUCHER_SERIES, ("Name", "VoucherSeries")
+            ),
+        }
+
+    # -- sources
+    def _static(self, name: str, rows: list[dict]) -> StaticSource:
+        res = RESOURCES[name]
+        records = [shape(row, res.schema) for row in rows]
+        return StaticSource(records, res.key, self.ctx.t0)
+
+    def _simple(self, name: str, rows: tuple, fields: tuple[str, ...]) -> StaticSource:
+        return self._static(name, reg.simple(self.ctx, name, rows, fields))
+
+    def _financial_years(self) -> list[dict]:
+        return [
+            {
+                "@url": self.ctx.url(f"/financialyears/{y.id}"),
+                "AccountChartType": f"BAS {y.start.year}",
+                "AccountingMethod": "ACCRUAL",
+                "FromDate": y.start,
+                "Id": y.id,
+                "ToDate": y.end,
+            }
+            for y in self.ctx.years
+        ]
+
+    # -- collections
+    def has(self, name: str) -> bool:
+        return name in self._factories
+
+    def collection(self, name: str, year: int = 0) -> Collection | None:
+        """The collection of resource `name` (of financial year `year` for per-year resources)."""
+        factory = self._factories.get(name)
+        if factory is None:
+            return None
+        key = (name, year if RESOURCES[name].per_year else 0)
+        with self._lock:
+            found = self._collections.get(key)
+            if found is None:
+                found = Collection(factory(key[1]), self.cache, self.seed)
+                self._collections[key] = found
+        return found
+
+    def collections(self, name: str) -> list[tuple[int, Collection]]:
+        """All (year, collection) pairs of a resource (every financial year if per year)."""
+        if not self.has(name):
+            return []
+        if RESOURCES[name].per_year:
+            return [(y.id, self.collection(name, y.id)) for y in self.ctx.years]  # type: ignore[misc]
+        return [(0, self.collection(name))]  # type: ignore[list-item]
+
+    def single(self, path: str) -> dict | None:
+        spec = SINGLES.get(path)
+        if spec is None:
+            return None
+        values = {
+            "companyinformation": self.company.information,
+            "settings/company": self.company.settings,
+            "settings/lockedperiod": lambda: {"EndDate": self.ctx.years[-2].end},
+            "me": self.company.me,
+        }[path]()
+        return shape(values, spec[1])

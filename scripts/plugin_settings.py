@@ -129,7 +129,7 @@ def expected_settings() -> list[dict[str, Any]]:
 def yaml() -> YAML:
     loader = YAML()
     loader.preserve_quotes = True
-    loader.width = 100
+    loader.width = 4096  # one line per value: wrapped plain scalars get trailing blanks
     loader.indent(mapping=2, sequence=2, offset=0)
     return loader
 

@@ -18,7 +18,14 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 from ruamel.yaml import YAML
 
-from scripts.plugin_settings import HUB_VARIANT, HUB_YML, MELTANO_YML, ROOT
+from scripts.plugin_settings import (
+    HUB_VARIANT,
+    HUB_YML,
+    MELTANO_YML,
+    ROOT,
+    about_info,
+    expected_settings,
+)
 
 SCHEMAS = Path(
     os.environ.get("MELTANO_HUB_SCHEMAS") or ROOT.parent / "shared" / "meltano-hub-schemas"
@@ -98,3 +105,37 @@ def test_hub_matches_dev_project(hub):
     assert hub["pip_url"] == "tap-fortnox"
     assert hub["select"][0] == "*.*"
     assert all(rule.startswith("!") and rule.endswith(".*") for rule in hub["select"][1:])
+
+
+def plugin_settings(path: Path) -> list[dict[str, Any]]:
+    document = load_yaml(path)
+    if path == MELTANO_YML:
+        document = next(p for p in document["plugins"]["extractors"] if p["name"] == "tap-fortnox")
+    return document["settings"]
+
+
+@pytest.mark.parametrize("path", [MELTANO_YML, HUB_YML], ids=["meltano.yml", "hub"])
+def test_settings_match_the_tap(path):
+    """Names, sensitivity, kinds and defaults mirror `tap-fortnox --about --format json`."""
+    properties = about_info()["settings"]["properties"]
+    settings = plugin_settings(path)
+    assert {s["name"].split(".")[0] for s in settings} == set(properties)
+    sensitive = {s["name"] for s in settings if s.get("sensitive")}
+    assert sensitive == {name for name, p in properties.items() if p.get("secret")}
+    assert {"client_secret", "refresh_token", "access_token"} <= sensitive
+    for setting in settings:
+        assert all(setting.get(key) for key in ("label", "kind", "description")), setting
+    assert settings == expected_settings(), (
+        f"{path.name} is stale: run `python scripts/plugin_settings.py`"
+    )
+
+
+def test_capabilities_and_groups_are_the_taps(hub):
+    about = about_info()
+    assert set(hub["capabilities"]) <= set(about["capabilities"])
+    assert {"state", "catalog", "discover", "about", "activate-version"} <= set(hub["capabilities"])
+    names = {s["name"] for s in hub["settings"]}
+    flows = hub["settings_group_validation"]
+    assert len(flows) == 3
+    assert all(set(group) <= names for group in flows)
+    assert ["access_token"] in flows

@@ -1,0 +1,120 @@
+"""Generate the README's "Streams" and "Settings" tables from the tap itself.
+
+- Streams: one row per stream class registered by ``TapFortnox`` (name, primary key, replication
+  method, the Fortnox scope it needs, its parent stream).
+- Settings: the settings table of ``tap-fortnox --about --format markdown``.
+
+Each table sits between ``<!-- BEGIN name ... -->`` and ``<!-- END name -->`` in README.md.
+
+    python scripts/readme_tables.py          # rewrite the tables
+    python scripts/readme_tables.py --check  # exit 1 when README.md is stale (used by the tests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python scripts/readme_tables.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.plugin_settings import ROOT, about
+
+README = ROOT / "README.md"
+
+
+def stream_rows() -> list[dict[str, str]]:
+    """Facts about each stream, read from the tap's stream classes (no network, no config)."""
+    from tap_fortnox.auth import STREAM_SCOPES
+    from tap_fortnox.tap import TapFortnox
+
+    tap = TapFortnox(config={}, validate_config=False, setup_mapper=False)
+    rows = []
+    for stream in tap.streams.values():
+        parent = stream.parent_stream_type
+        rows.append(
+            {
+                "name": stream.name,
+                "key": ", ".join(stream.primary_keys or []),
+                "replication": replication(stream),
+                "scope": getattr(stream, "scope", None) or STREAM_SCOPES.get(stream.name, ""),
+                "parent": parent.name if parent is not None else "",
+            }
+        )
+    return sorted(rows, key=lambda row: row["name"])
+
+
+def replication(stream: Any) -> str:
+    """How a stream is synced, in the words Fortnox users know."""
+    if stream.parent_stream_type is not None and not stream.replication_key:
+        return "with its parent"
+    if stream.replication_key:
+        return "incremental (`lastmodified`)"
+    return "full table"
+
+
+def streams_markdown() -> str:
+    lines = [
+        "| stream | primary key | replication | scope | parent |",
+        "|---|---|---|---|---|",
+    ]
+    for row in stream_rows():
+        cells = [
+            f"`{row['name']}`",
+            row["key"],
+            row["replication"],
+            f"`{row['scope']}`" if row["scope"] else "",
+            f"`{row['parent']}`" if row["parent"] else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def settings_markdown() -> str:
+    """The settings part of the SDK's markdown --about (table and the closing hint)."""
+    text = about("markdown")
+    match = re.search(r"^## Settings\s*\n(.*)", text, flags=re.S | re.M)
+    if not match:
+        raise RuntimeError("`tap-fortnox --about --format markdown` has no '## Settings' section")
+    body = match.group(1)
+    following = re.search(r"^## ", body, flags=re.M)  # stop at the next section, if any
+    body = body[: following.start()] if following else body
+    return body.strip() + "\n"
+
+
+def render(readme: str, tables: dict[str, str]) -> str:
+    for name, table in tables.items():
+        pattern = re.compile(rf"(<!-- BEGIN {name}\b[^>]*-->\n)(.*?)(<!-- END {name} -->)", re.S)
+        if not pattern.search(readme):
+            raise RuntimeError(f"README.md has no <!-- BEGIN {name} --> ... <!-- END {name} -->")
+        readme = pattern.sub(lambda m, table=table: m.group(1) + table + m.group(3), readme)
+    return readme
+
+
+def rendered() -> tuple[str, str]:
+    """(current README, README with fresh tables)."""
+    current = README.read_text()
+    fresh = render(current, {"streams": streams_markdown(), "settings": settings_markdown()})
+    return current, fresh
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report whether it is stale")
+    args = parser.parse_args(argv)
+    current, fresh = rendered()
+    if current == fresh:
+        return 0
+    if args.check:
+        print("README.md tables are stale: run `python scripts/readme_tables.py`")
+        return 1
+    README.write_text(fresh)
+    print("README.md tables updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

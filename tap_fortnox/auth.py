@@ -28,6 +28,7 @@ import requests
 import urllib3.exceptions
 from requests.auth import AuthBase
 
+from tap_fortnox.errors import get_ci, json_body, parse_error_body
 from tap_fortnox.token_store import TokenStore, TokenStoreError
 
 DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
@@ -229,36 +230,15 @@ def _bearer_value(token: str | None) -> str | None:
 
 def describe_error_body(response: requests.Response) -> str:
     """One line from an OAuth ``{error, error_description}`` or a Fortnox ErrorInformation body."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    parts: list[str] = []
-    if isinstance(body, dict):
-        lower = {str(k).lower(): v for k, v in body.items()}
-        info = lower.get("errorinformation")
-        if isinstance(info, dict):
-            info = {str(k).lower(): v for k, v in info.items()}
-            code, message = info.get("code"), info.get("message")
-            parts.append(f"Fortnox error {code}: {message}" if code else f"{message}")
-        elif isinstance(lower.get("error"), str):
-            parts.append(str(lower["error"]))
-            if lower.get("error_description"):
-                parts.append(str(lower["error_description"]))
-        elif lower.get("message"):
-            parts.append(str(lower["message"]))
-    text = ": ".join(parts) if parts else f"HTTP {response.status_code} {response.reason or ''}"
-    return " ".join(text.split())[:300]
+    details = parse_error_body(response)
+    if details.code is None and not details.message:
+        return f"HTTP {response.status_code} {response.reason or ''}".strip()
+    return details.describe()
 
 
 def _oauth_error_code(response: requests.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return body["error"]
-    return None
+    error = get_ci(json_body(response), "error")
+    return error if isinstance(error, str) else None
 
 
 def _was_not_sent(exc: requests.RequestException) -> bool:

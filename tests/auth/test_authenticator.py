@@ -231,12 +231,8 @@ def test_tenant_id_from_jwt_tolerates_junk():
             {"ErrorInformation": {"Error": 1, "Message": "Ogiltig", "Code": 2000310}},
             "Fortnox error 2000310: Ogiltig",
         ),
-        (
-            {"ErrorInformation": {"error": 1, "message": "Ogiltig", "code": 2000311}},
-            "Fortnox error 2000311: Ogiltig",
-        ),
-        ({"message": "plain"}, "plain"),
-        ("<html>oops</html>", "HTTP 503 Service Unavailable"),
+        ("<html>oops</html>", "an HTML page (oops)"),
+        ("", "HTTP 503 Service Unavailable"),
     ],
 )
 def test_error_bodies(body, expected):

@@ -18,6 +18,9 @@ from collections.abc import Callable, Hashable
 EDGE_MARGIN_SECONDS = 0.05
 
 
+_EPSILON = 1e-9  # float slack, so a wait of exactly the remaining time always frees the slot
+
+
 class SlidingWindowLimiter:
     """Never more than `max_requests` acquisitions in any `window_seconds` (thread-safe).
 
@@ -54,7 +57,7 @@ class SlidingWindowLimiter:
         while True:
             with self._lock:
                 now = self._clock()
-                while self._sent and now - self._sent[0] >= span:
+                while self._sent and now - self._sent[0] >= span - _EPSILON:
                     self._sent.popleft()
                 if len(self._sent) < self.max_requests:
                     self._sent.append(now)

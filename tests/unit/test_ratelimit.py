@@ -1,0 +1,103 @@
+"""The sliding-window limiter, on a fake clock (no real sleeping)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tap_fortnox import ratelimit
+from tap_fortnox.ratelimit import SlidingWindowLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self.lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0
+        with self.lock:
+            self.now += seconds
+
+
+def limiter(requests=25, window=5.0, **kw):
+    clock = FakeClock()
+    return SlidingWindowLimiter(requests, window, clock=clock, sleep=clock.sleep, **kw), clock
+
+
+def max_in_any_window(times: list[float], window: float) -> int:
+    return max(sum(1 for t in times if start <= t < start + window) for start in times)
+
+
+def test_a_burst_gets_the_window_and_then_waits_for_the_oldest_slot():
+    lim, clock = limiter(25, 5.0)
+    times = []
+    for _ in range(25):
+        assert lim.acquire() == 0.0
+        times.append(clock())
+    assert clock() == 1000.0  # the first 25 go at once
+    waited = lim.acquire()
+    times.append(clock())
+    assert waited == pytest.approx(5.0)
+    assert clock() == pytest.approx(1005.0)
+    assert max_in_any_window(times, 5.0) == 25
+
+
+def test_never_more_than_the_limit_in_any_window_under_irregular_load():
+    lim, clock = limiter(25, 5.0)
+    times = []
+    for i in range(500):
+        clock.now += (i % 7) * 0.05  # irregular gaps between callers' requests
+        lim.acquire()
+        times.append(clock())
+    assert max_in_any_window(times, 5.0) <= 25
+    # ... and it is not slower than needed: 500 requests take about 500/25 windows.
+    assert times[-1] - times[0] < (500 / 25) * 5.0 + 5.0
+
+
+def test_margin_spaces_window_edges():
+    lim, clock = limiter(2, 1.0, margin_seconds=0.05)
+    lim.acquire()
+    lim.acquire()
+    lim.acquire()
+    assert clock() == pytest.approx(1001.05)
+
+
+def test_zero_requests_means_no_limit():
+    lim, clock = limiter(0, 5.0)
+    for _ in range(1000):
+        assert lim.acquire() == 0.0
+    assert clock() == 1000.0
+
+
+def test_threads_share_one_budget():
+    lim, clock = limiter(10, 1.0)
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(20):
+            lim.acquire()
+            with lock:
+                times.append(clock())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(times) == 80
+    assert max_in_any_window(sorted(times), 1.0) <= 10
+
+
+def test_registry_gives_one_limiter_per_client_and_tenant():
+    ratelimit.clear_registry()
+    a = ratelimit.limiter_for(("c1", "t1"), 25, 5)
+    assert ratelimit.limiter_for(("c1", "t1"), 25, 5) is a
+    assert ratelimit.limiter_for(("c1", "t2"), 25, 5) is not a
+    assert ratelimit.limiter_for(("c2", "t1"), 25, 5) is not a

@@ -26,7 +26,11 @@ from urllib.parse import quote
 
 import requests
 from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
-from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.exceptions import (
+    AbortedSyncFailedException,
+    AbortedSyncPausedException,
+    RetriableAPIError,
+)
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest, PageContext
@@ -551,6 +555,8 @@ class DocumentStream(FortnoxStream):
             child.pending = batch
             try:
                 child.sync(context=None)
+            except (AbortedSyncFailedException, AbortedSyncPausedException):
+                continue  # a record limit (dry run) stopped the child; the header goes on
             finally:
                 child.pending = []
 

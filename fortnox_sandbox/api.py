@@ -216,7 +216,7 @@ class Api:
         for pos in chosen:
             record = coll.record_at(pos)
             if record is not None:
-                items.append(project(record, res.list_schema, res.renames))
+                items.append(self._item(tenant, res, coll, pos, record))
         body: dict[str, Any] = {}
         if res.meta:
             pages = -(-total // limit) if res.paged else (1 if total else 0)
@@ -229,6 +229,19 @@ class Api:
         encoded = dumps(body)
         self.pages.put(cache_key, encoded)
         return Result(200, encoded)
+
+    @staticmethod
+    def _item(tenant: Tenant, res: Resource, coll: Collection, pos: int, record: dict) -> dict:
+        item = project(record, res.list_schema, res.renames)
+        # Some detail schemas lack @url or their key (e.g. Employee, AttendanceTransaction):
+        # the list item still carries them.
+        if item.get("@url") == "" or (res.key in item and res.key not in record):
+            key = coll.source.key(pos)
+            if item.get("@url") == "":
+                item["@url"] = tenant.ctx.url(f"/{res.name}/{key}")
+            if res.key in item and res.key not in record:
+                item[res.key] = key
+        return item
 
     def _predicates(self, res: Resource, query: dict[str, str], fixed: dict[str, str]) -> list:
         today = self.clock.today()

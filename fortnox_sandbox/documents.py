@@ -3,7 +3,7 @@
 All arithmetic is Decimal, rounded to the öre per line: a line's total is
 quantity x price x (1 - discount%), rounded; Net is the sum of line totals; VAT is computed per
 rate on the summed base (rows plus freight and fees) and rounded; Total = Gross + VAT + RoundOff,
-where SEK documents are rounded to whole kronor (RoundOff is the difference, |RoundOff| < 0.50).
+where SEK documents are rounded to whole kronor (RoundOff is the difference, |RoundOff| <= 0.50).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ ArticleListItem SalesPrice, SalaryTransaction Amount), where it becomes a numeri
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,71 +44,114 @@ def num_str(value: Any) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def _coerce(value: Any, code: str, schema: str, field: str) -> Any:
-    if code == "s":
-        if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
-            return num_str(value)
-        if isinstance(value, date):
-            return value.isoformat()
+def _to_str(value: Any) -> Any:
+    if type(value) is str:
         return value
-    if code == "n":
-        if isinstance(value, Decimal):
-            return (
-                int(value)
-                if value == value.to_integral_value() and value.as_tuple().exponent >= 0
-                else float(value)
-            )
-        if isinstance(value, str):
-            return float(value) if value else 0
-        return value
-    if code == "i":
-        if isinstance(value, (Decimal, float)):
-            return int(value)
-        if isinstance(value, str):
-            return int(value) if value.lstrip("-").isdigit() else None
-        return value
-    if code in ("d", "t"):
+    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+        return num_str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _to_number(value: Any) -> Any:
+    kind = type(value)
+    if kind is Decimal:
+        return float(value)
+    if kind is str:
+        return float(value) if value else 0
+    return value
+
+
+def _to_int(value: Any) -> Any:
+    kind = type(value)
+    if kind is Decimal or kind is float:
+        return int(value)
+    if kind is str:
+        return int(value) if value.lstrip("-").isdigit() else None
+    return value
+
+
+def _date_converter(nullable: bool) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, date):
             return value.isoformat()
-        if value == "" and (schema, field) in NULL_WHEN_EMPTY:
+        if value == "" and nullable:
             return None
         return value
-    if code.startswith("o:"):
-        return shape(value, code[2:]) if isinstance(value, dict) else value
-    if code.startswith("a:o:") and isinstance(value, list):
-        inner = code[4:]
-        return [shape(item, inner) for item in value]
+
+    return convert
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def _default(code: str, schema: str, field: str) -> Any:
-    if code in ("s",):
-        return ""
-    if code in ("d", "t"):
-        return None if (schema, field) in NULL_WHEN_EMPTY else ""
-    if code in ("n", "i"):
-        return 0
-    if code == "b":
-        return False
-    if code.startswith("o:"):
-        return shape({}, code[2:])
-    if code.startswith("a:"):
-        return []
-    return None
+# A compiled schema: (field, converter, default, default is mutable) per field, in order.
+Plan = list[tuple[str, Callable[[Any], Any], Any, bool]]
+_PLANS: dict[str, Plan] = {}
+
+
+def _compile(schema: str) -> Plan:
+    plan: Plan = []
+    for field, code in SCHEMAS[schema].items():
+        nullable = (schema, field) in NULL_WHEN_EMPTY
+        convert: Callable[[Any], Any] = _same
+        default: Any = None
+        mutable = False
+        if code == "s":
+            convert, default = _to_str, ""
+        elif code in ("d", "t"):
+            convert, default = _date_converter(nullable), None if nullable else ""
+        elif code == "n":
+            convert, default = _to_number, 0
+        elif code == "i":
+            convert, default = _to_int, 0
+        elif code == "b":
+            default = False
+        elif code.startswith("o:"):
+            inner = code[2:]
+            convert = functools.partial(_shape_object, schema=inner)
+            default, mutable = shape({}, inner), True
+        elif code.startswith("a:"):
+            inner = code[4:] if code.startswith("a:o:") else ""
+            if inner:
+                convert = functools.partial(_shape_list, schema=inner)
+            default, mutable = [], True
+        plan.append((field, convert, default, mutable))
+    _PLANS[schema] = plan
+    return plan
+
+
+def _shape_object(value: Any, schema: str) -> Any:
+    return shape(value, schema) if isinstance(value, dict) else value
+
+
+def _shape_list(value: Any, schema: str) -> Any:
+    if isinstance(value, list):
+        return [shape(item, schema) if isinstance(item, dict) else item for item in value]
+    return value
 
 
 def shape(values: dict[str, Any], schema: str) -> dict[str, Any]:
     """The record `values` completed and typed as the schema `schema` (without "fortnox_")."""
+    plan = _PLANS.get(schema) or _compile(schema)
     out: dict[str, Any] = {}
-    for field, code in SCHEMAS[schema].items():
-        if field in values:
-            value = values[field]
-            out[field] = None if value is None else _coerce(value, code, schema, field)
+    for field, convert, default, mutable in plan:
+        value = values.get(field, _MISSING)
+        if value is _MISSING:
+            # object defaults hold only scalars: a shallow copy keeps records independent
+            out[field] = (
+                (dict(default) if isinstance(default, dict) else []) if mutable else default
+            )
         else:
-            out[field] = _default(code, schema, field)
+            out[field] = None if value is None else convert(value)
     return out
+
+
+_MISSING = object()
 
 
 def project(detail: dict[str, Any], schema: str, renames: dict[str, Any] | None = None) -> dict:

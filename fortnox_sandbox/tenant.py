@@ -6,9 +6,16 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
+from . import bookkeeping
 from . import registers as reg
-from .context import Context, Urls
+from .accruals import InvoiceAccrualSource, SupplierInvoiceAccrualSource, TaxReductionSource
+from .assets import AssetSource
+from .context import Context, FinancialYear, Urls
+from .orders import ContractSource, OfferSource, OrderSource, contract_templates
+from .prices import PriceSource
+from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource, SupplierSource
 from .resources import RESOURCES, SINGLES
+from .salary import EmployeeSource, expenses, salary_sources
 from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
@@ -38,11 +45,51 @@ class Tenant:
         self.articles = ArticleSource(ctx)
         self.invoices = InvoiceSource(ctx, self.customers, self.articles)
         self.invoice_payments = InvoicePaymentSource(ctx, self.invoices)
+        self.suppliers = SupplierSource(ctx)
+        self.supplier_invoices = SupplierInvoiceSource(ctx, self.suppliers)
+        self.supplier_payments = SupplierInvoicePaymentSource(ctx, self.supplier_invoices)
+        self.ledgers = bookkeeping.Ledgers(
+            ctx,
+            self.invoices,
+            self.invoice_payments,
+            self.supplier_invoices,
+            self.supplier_payments,
+        )
+        self.employees = EmployeeSource(ctx)
+        salary = salary_sources(ctx, self.employees)
+        scale = ctx.scale
+        fixed: dict[str, Source] = {
+            "customers": self.customers,
+            "articles": self.articles,
+            "invoices": self.invoices,
+            "invoicepayments": self.invoice_payments,
+            "suppliers": self.suppliers,
+            "supplierinvoices": self.supplier_invoices,
+            "supplierinvoicepayments": self.supplier_payments,
+            "orders": OrderSource(ctx, self.invoices),
+            "offers": OfferSource(ctx, scale.offers, self.customers, self.articles),
+            "contracts": ContractSource(ctx, scale.contracts, self.customers, self.articles),
+            "taxreductions": TaxReductionSource(ctx, self.invoices),
+            "invoiceaccruals": InvoiceAccrualSource(ctx, self.invoices, scale.invoice_accruals),
+            "supplierinvoiceaccruals": SupplierInvoiceAccrualSource(
+                ctx, self.supplier_invoices, scale.supplier_invoice_accruals
+            ),
+            "prices": PriceSource(ctx, self.articles),
+            "employees": self.employees,
+            "assets": AssetSource(ctx),
+            **salary,
+        }
         self._factories: dict[str, Callable[[int], Source]] = {
-            "customers": lambda _y: self.customers,
-            "articles": lambda _y: self.articles,
-            "invoices": lambda _y: self.invoices,
-            "invoicepayments": lambda _y: self.invoice_payments,
+            **{name: (lambda _y, src=src: src) for name, src in fixed.items()},
+            "vouchers": self._vouchers,
+            "accounts": lambda y: bookkeeping.accounts(ctx, self._fy(y)),
+            "voucherseries": lambda y: bookkeeping.voucher_series(
+                ctx, self._fy(y), self._vouchers(y)
+            ),
+            "expenses": lambda _y: self._static("expenses", expenses(ctx)),
+            "contracttemplates": lambda _y: self._static(
+                "contracttemplates", contract_templates(ctx)
+            ),
             "currencies": lambda _y: self._static("currencies", reg.currencies(ctx)),
             "financialyears": lambda _y: self._static("financialyears", self._financial_years()),
             "projects": lambda _y: self._static("projects", reg.projects(ctx)),
@@ -94,6 +141,14 @@ class Tenant:
         }
 
     # -- sources
+    def _fy(self, year: int) -> FinancialYear:
+        found = self.ctx.year(year)
+        assert found is not None
+        return found
+
+    def _vouchers(self, year: int) -> Source:
+        return self.ledgers.year_source(self._fy(year))
+
     def _static(self, name: str, rows: list[dict]) -> StaticSource:
         res = RESOURCES[name]
         records = [shape(row, res.schema) for row in rows]

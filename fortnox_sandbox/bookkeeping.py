@@ -1,0 +1,349 @@
+"""Bookkeeping per financial year: accounts (BAS), voucher series and vouchers.
+
+The vouchers of a year are series A (manual bookings) followed by the vouchers the ledgers
+create: B for each customer invoice, C for each customer payment, D for each supplier invoice,
+E for each supplier payment of that year. B/C/D/E voucher n of a year is the n-th document of
+that year in its ledger, so documents and vouchers refer to each other exactly, and every
+voucher's debits equal its credits.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from . import bas
+from .clock import day_start
+from .context import Context, FinancialYear, Timeline
+from .detrand import money
+from .documents import ZERO, to_sek
+from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource
+from .registers import VOUCHER_SERIES
+from .sales import InvoicePaymentSource, InvoiceSource
+from .shape import shape
+from .store import Record, Source, StaticSource
+
+# (description, account, VAT 25 % included) for manual vouchers
+MANUAL_KINDS = (
+    ("Hyra lokal", 5010, True),
+    ("Bankavgift", 6570, False),
+    ("Försäkringspremie", 6310, False),
+    ("Kontorsmaterial", 6110, True),
+    ("Representation", 6071, True),
+    ("Telefoni och bredband", 6212, True),
+    ("Drivmedel", 5611, True),
+    ("Porto", 6250, False),
+    ("Licensavgift programvara", 6540, True),
+    ("Leasing bil", 5615, True),
+    ("Elräkning", 5020, True),
+    ("Annons lokaltidning", 5910, True),
+    ("Löneutbetalning", 7210, False),
+)
+
+
+def vrow(account: int, debit: Decimal = ZERO, credit: Decimal = ZERO, text: str = "") -> dict:
+    return {
+        "Account": account,
+        "Credit": credit,
+        "Debit": debit,
+        "Description": text or bas.DESCRIPTIONS.get(account, ""),
+        "Quantity": 0,
+        "Removed": False,
+    }
+
+
+def balance_with(rows: list[dict], account: int, debit_side: bool) -> list[dict]:
+    """Add the row on `account` that makes debits equal credits."""
+    diff = sum((r["Credit"] - r["Debit"] for r in rows), ZERO)
+    row = vrow(account, debit=diff) if debit_side else vrow(account, credit=-diff)
+    return [row, *rows]
+
+
+@dataclass
+class Segment:
+    series: str
+    start: int  # first index in the ledger's own numbering
+    count: int
+    timeline: Timeline
+    values: Callable[[int, int], dict]  # (ledger index, voucher number) -> voucher values
+
+
+class VoucherYearSource(Source):
+    """The vouchers of one financial year, series by series (A, B, C, D, E)."""
+
+    touch_field = "Comments"
+
+    def __init__(
+        self,
+        ctx: Context,
+        year: FinancialYear,
+        segments: list[Segment],
+        manual: Callable[[int, int], dict],
+    ) -> None:
+        self.ctx = ctx
+        self.year = year
+        self.segments = segments
+        self.offsets = []
+        total = 0
+        for seg in segments:
+            self.offsets.append(total)
+            total += seg.count
+        self.size = total
+        self.manual = manual
+        self.manual_count = next((s.count for s in segments if s.series == "A"), 0)
+
+    def _locate(self, pos: int) -> tuple[Segment, int]:
+        i = bisect.bisect_right(self.offsets, pos) - 1
+        return self.segments[i], pos - self.offsets[i]
+
+    def key(self, pos: int) -> str:
+        if pos >= self.size:
+            return f"A/{self.manual_count + pos - self.size + 1}"
+        seg, j = self._locate(pos)
+        return f"{seg.series}/{j + 1}"
+
+    def position(self, key: str) -> int | None:
+        series, _, number = key.partition("/")
+        if not number.isdigit() or int(number) < 1:
+            return None
+        n = int(number)
+        for seg, offset in zip(self.segments, self.offsets, strict=True):
+            if seg.series == series.upper():
+                if n <= seg.count:
+                    return offset + n - 1
+                return self.size + n - seg.count - 1 if seg.series == "A" else None
+        return None
+
+    def mtime(self, pos: int) -> float:
+        seg, j = self._locate(pos)
+        return seg.timeline.t(seg.start + j)
+
+    def since_ranges(self, since: float) -> list[tuple[int, int]]:
+        out = []
+        for seg, offset in zip(self.segments, self.offsets, strict=True):
+            lo = min(max(seg.timeline.first_at(since) - seg.start, 0), seg.count)
+            if lo < seg.count:
+                out.append((offset + lo, offset + seg.count))
+        return out
+
+    def all_ranges(self) -> list[tuple[int, int]]:
+        return [
+            (offset, offset + seg.count)
+            for seg, offset in zip(self.segments, self.offsets, strict=True)
+            if seg.count
+        ]
+
+    def build(self, pos: int) -> Record:
+        if pos >= self.size:
+            number = self.manual_count + pos - self.size + 1
+            values = self.manual(10_000_000 + pos, number)
+        else:
+            seg, j = self._locate(pos)
+            values = seg.values(seg.start + j, j + 1)
+        series, number = values["VoucherSeries"], values["VoucherNumber"]
+        values["@url"] = self.ctx.url(f"/vouchers/{series}/{number}?financialyear={self.year.id}")
+        values["Year"] = self.year.id
+        return shape(values, "Voucher")
+
+
+class Ledgers:
+    """Builds the per-year voucher sources from the document ledgers."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        invoices: InvoiceSource,
+        payments: InvoicePaymentSource,
+        supplier_invoices: SupplierInvoiceSource,
+        supplier_payments: SupplierInvoicePaymentSource,
+    ) -> None:
+        self.ctx = ctx
+        self.invoices = invoices
+        self.payments = payments
+        self.sinvoices = supplier_invoices
+        self.spayments = supplier_payments
+        self.manual_timeline = ctx.timeline(ctx.scale.manual_vouchers)
+
+    @staticmethod
+    def _range(timeline: Timeline, size: int, year: FinancialYear) -> tuple[int, int]:
+        lo = min(timeline.first_on_or_after(year.start), size)
+        hi = min(timeline.first_on_or_after(year.end + timedelta(days=1)), size)
+        return lo, max(lo, hi)
+
+    def year_source(self, year: FinancialYear) -> VoucherYearSource:
+        segments = []
+        for series, timeline, size, values in (
+            ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
+            ("B", self.invoices.timeline, self.invoices.size, self.invoice_voucher),
+            ("C", self.payments.timeline, self.payments.size, self.payment_voucher),
+            ("D", self.sinvoices.timeline, self.sinvoices.size, self.supplier_invoice_voucher),
+            ("E", self.spayments.timeline, self.spayments.size, self.supplier_payment_voucher),
+        ):
+            lo, hi = self._range(timeline, size, year)
+            segments.append(Segment(series, lo, hi - lo, timeline, values))
+        return VoucherYearSource(self.ctx, year, segments, self.manual)
+
+    # -- voucher values per ledger
+    def manual(self, index: int, number: int) -> dict:
+        rnd = self.ctx.rng("vouchers.manual", index)
+        text, account, with_vat = MANUAL_KINDS[rnd.randrange(len(MANUAL_KINDS))]
+        day = self.manual_timeline.day(index) if index < self.manual_timeline.n else self.ctx.as_of
+        if account == 7210:
+            gross = money(Decimal(rnd.randint(25_000, 60_000)))
+            tax = money(gross * Decimal("0.30"))
+            fees = money(gross * Decimal("0.3142"))
+            rows = [
+                vrow(7210, debit=gross),
+                vrow(7510, debit=fees),
+                vrow(2710, credit=tax),
+                vrow(2731, credit=fees),
+            ]
+        else:
+            net = money(Decimal(rnd.randint(5_000, 2_500_000)) / 100)
+            rows = [vrow(account, debit=net)]
+            if with_vat:
+                rows.append(vrow(bas.INPUT_VAT, debit=money(net * Decimal("0.25"))))
+        rows = balance_with(rows, bas.BANK, debit_side=False)
+        return {
+            "Description": f"{text} {day:%B %Y}".replace("  ", " "),
+            "ReferenceType": "MANUAL",
+            "TransactionDate": day,
+            "VoucherNumber": number,
+            "VoucherRows": rows,
+            "VoucherSeries": "A",
+        }
+
+    def invoice_voucher(self, index: int, number: int) -> dict:
+        d = self.invoices.document(index)
+        s = d.sums
+        rows = [
+            vrow(acct, credit=to_sek(amount, d.rate))
+            for acct, amount in sorted(s.base_by_account.items())
+        ]
+        rows += [
+            vrow(bas.OUTPUT_VAT_ACCOUNT[r], credit=to_sek(v, d.rate))
+            for r, v in sorted(s.vat_by_rate.items())
+        ]
+        if s.round_off > 0:
+            rows.append(vrow(bas.ROUNDING, credit=s.round_off))
+        elif s.round_off < 0:
+            rows.append(vrow(bas.ROUNDING, debit=-s.round_off))
+        rows = balance_with(rows, bas.RECEIVABLES, debit_side=True)
+        return {
+            "Description": f"Kundfaktura {d.number} {d.party.name}",
+            "ReferenceNumber": d.number,
+            "ReferenceType": "INVOICE",
+            "TransactionDate": d.day,
+            "VoucherNumber": number,
+            "VoucherRows": rows,
+            "VoucherSeries": "B",
+            "CostCenter": d.cost_center,
+            "Project": d.project,
+        }
+
+    def payment_voucher(self, index: int, number: int) -> dict:
+        sek, _ = self.payments.amounts(index)
+        d = self.invoices.document(index)
+        return {
+            "Description": f"Inbetalning faktura {d.number} {d.party.name}",
+            "ReferenceNumber": str(index + 1),
+            "ReferenceType": "INVOICEPAYMENT",
+            "TransactionDate": self.payments.day(index),
+            "VoucherNumber": number,
+            "VoucherRows": [vrow(bas.BANK, debit=sek), vrow(bas.RECEIVABLES, credit=sek)],
+            "VoucherSeries": "C",
+        }
+
+    def supplier_invoice_voucher(self, index: int, number: int) -> dict:
+        p = self.sinvoices.purchase(index)
+        rows = [
+            vrow(r["Account"], debit=r["Debit"], credit=r["Credit"]) for r in self.sinvoices.rows(p)
+        ]
+        return {
+            "Description": f"Leverantörsfaktura {p.number} {p.party.name}",
+            "ReferenceNumber": p.number,
+            "ReferenceType": "SUPPLIERINVOICE",
+            "TransactionDate": p.day,
+            "VoucherNumber": number,
+            "VoucherRows": rows,
+            "VoucherSeries": "D",
+        }
+
+    def supplier_payment_voucher(self, index: int, number: int) -> dict:
+        sek, _ = self.spayments.amounts(index)
+        p = self.sinvoices.purchase(index)
+        return {
+            "Description": f"Utbetalning leverantörsfaktura {p.number} {p.party.name}",
+            "ReferenceNumber": str(index + 1),
+            "ReferenceType": "SUPPLIERPAYMENT",
+            "TransactionDate": self.sinvoices.payment_day(index),
+            "VoucherNumber": number,
+            "VoucherRows": [vrow(bas.PAYABLES, debit=sek), vrow(bas.BANK, credit=sek)],
+            "VoucherSeries": "E",
+        }
+
+
+def opening_balances(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
+    """Balance-sheet accounts brought into `year` (debit positive); they sum to zero."""
+    rnd = ctx.rng("balances", year.id)
+    out: dict[int, Decimal] = {}
+    for number, _text, _sru, _vat in bas.ACCOUNTS:
+        if number >= 3000 or number in (2099,):
+            continue
+        scale = Decimal(rnd.randint(5_000, 900_000))
+        if number < 2000:
+            out[number] = -scale / 3 if str(number).endswith("9") else scale
+        else:
+            out[number] = -scale / 2
+        out[number] = money(out[number])
+    out[2099] = -sum(out.values(), ZERO)
+    return out
+
+
+def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
+    brought = opening_balances(ctx, year)
+    following = ctx.year(year.id + 1)
+    carried = opening_balances(ctx, following) if following else brought
+    records = []
+    for number, text, sru, vat in bas.ACCOUNTS:
+        values = {
+            "@url": ctx.url(f"/accounts/{number}?financialyear={year.id}"),
+            "Active": True,
+            "BalanceBroughtForward": brought.get(number, ZERO),
+            "BalanceCarriedForward": carried.get(number, ZERO),
+            "CostCenterSettings": "ALLOWED",
+            "Description": text,
+            "Number": number,
+            "ProjectSettings": "ALLOWED",
+            "QuantitySettings": "NOTALLOWED",
+            "SRU": sru,
+            "TransactionInformationSettings": "ALLOWED",
+            "VATCode": vat,
+            "Year": year.id,
+        }
+        records.append(shape(values, "AccountSingleItem"))
+    return StaticSource(records, "Number", max(ctx.t0, _year_start(year)))
+
+
+def voucher_series(ctx: Context, year: FinancialYear, vouchers: VoucherYearSource) -> StaticSource:
+    counts = {seg.series: seg.count for seg in vouchers.segments}
+    records = []
+    for code, text, manual in VOUCHER_SERIES:
+        values = {
+            "@url": ctx.url(f"/voucherseries/{code}?financialyear={year.id}"),
+            "Approver": {"Id": 0, "Name": ""},
+            "Code": code,
+            "Description": text,
+            "Manual": manual,
+            "NextVoucherNumber": counts.get(code, 0) + 1,
+            "Year": year.id,
+        }
+        records.append(shape(values, "VoucherSeries"))
+    return StaticSource(records, "Code", max(ctx.t0, _year_start(year)))
+
+
+def _year_start(year: FinancialYear) -> float:
+    return day_start(year.start)

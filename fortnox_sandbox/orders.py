@@ -1,0 +1,166 @@
+"""Orders, offers, contracts and contract templates: sales documents before (or beside) the
+invoice, with rows and totals computed like invoices'."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from .context import Context
+from .sales import DocumentSource, InvoiceSource, party_fields, row_fields, sum_fields
+from .shape import shape
+from .store import Record
+
+
+class OrderSource(DocumentSource):
+    stream = "orders"
+    touch_field = "Remarks"
+
+    def __init__(self, ctx: Context, invoices: InvoiceSource) -> None:
+        super().__init__(ctx, ctx.scale.orders, invoices.customers, invoices.articles)
+        self.invoices = invoices
+
+    def build(self, pos: int) -> Record:
+        d = self.document(pos)
+        rnd = self.ctx.rng("orders.state", pos)
+        cancelled = rnd.random() < 0.03
+        age = (self.ctx.as_of - d.day).days
+        invoiced = not cancelled and age > 20 and rnd.random() < 0.8
+        invoice_ref = ""
+        if invoiced and self.invoices.size:
+            near = min(
+                self.invoices.timeline.first_at(self.timeline.t(pos)), self.invoices.size - 1
+            )
+            invoice_ref = str(near + 1)
+        rows = []
+        for i, ln in enumerate(d.lines):
+            delivered = ln.quantity if invoiced else Decimal(0)
+            rows.append(
+                {
+                    **row_fields(ln, i + 1),
+                    "OrderedQuantity": ln.quantity,
+                    "DeliveredQuantity": delivered,
+                    "ReservedQuantity": Decimal(0) if invoiced else ln.quantity,
+                }
+            )
+        values = {
+            "@url": self.ctx.url(f"/orders/{d.number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter=orders&referencenumber={d.number}"
+            ),
+            "Cancelled": cancelled,
+            "DeliveryDate": d.day + timedelta(days=7),
+            "DeliveryState": "delivery" if invoiced else "reservation",
+            "DocumentNumber": d.number,
+            "EmailInformation": {
+                "EmailAddressTo": d.party.email,
+                "EmailSubject": "Orderbekräftelse {no}",
+            },
+            "InvoiceReference": invoice_ref,
+            "OrderDate": d.day,
+            "OrderRows": rows,
+            "OrderType": "Order",
+            "Sent": True,
+            "TaxReductionType": "none",
+            **party_fields(d),
+            **sum_fields(d),
+        }
+        return shape(values, "Order")
+
+
+class OfferSource(DocumentSource):
+    stream = "offers"
+    touch_field = "Remarks"
+
+    def build(self, pos: int) -> Record:
+        d = self.document(pos)
+        rnd = self.ctx.rng("offers.state", pos)
+        accepted = rnd.random() < 0.45
+        rows = [{**row_fields(ln, i + 1), "Quantity": ln.quantity} for i, ln in enumerate(d.lines)]
+        values = {
+            "@url": self.ctx.url(f"/offers/{d.number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter=offers&referencenumber={d.number}"
+            ),
+            "Cancelled": rnd.random() < 0.05,
+            "DocumentNumber": d.number,
+            "EmailInformation": {"EmailAddressTo": d.party.email, "EmailSubject": "Offert {no}"},
+            "ExpireDate": d.day + timedelta(days=30),
+            "OfferDate": d.day,
+            "OfferRows": rows,
+            "OrderReference": str(pos // 2 + 1) if accepted else "",
+            "Sent": True,
+            "TaxReductionType": "none",
+            **party_fields(d),
+            **sum_fields(d),
+        }
+        return shape(values, "Offer")
+
+
+class ContractSource(DocumentSource):
+    stream = "contracts"
+    touch_field = "Remarks"
+
+    def build(self, pos: int) -> Record:
+        d = self.document(pos)
+        rnd = self.ctx.rng("contracts.state", pos)
+        interval = rnd.choice((1, 1, 3, 12))
+        length = 12
+        start = d.day
+        end = start + timedelta(days=365)
+        invoices_done = min(
+            length // interval, max(0, (self.ctx.as_of - start).days // (30 * interval))
+        )
+        remaining = length // interval - invoices_done
+        last = (
+            start + timedelta(days=30 * interval * max(0, invoices_done - 1))
+            if invoices_done
+            else ""
+        )
+        rows = [
+            {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
+            for i, ln in enumerate(d.lines)
+        ]
+        values = {
+            "@url": self.ctx.url(f"/contracts/{d.number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter=contracts&referencenumber={d.number}"
+            ),
+            "Active": rnd.random() > 0.1,
+            "Continuous": rnd.random() < 0.5,
+            "ContractDate": d.day,
+            "ContractLength": length,
+            "DocumentNumber": d.number,
+            "InvoiceInterval": interval,
+            "InvoiceRows": rows,
+            "InvoicesRemaining": remaining,
+            "LastInvoiceDate": last,
+            "PeriodEnd": end,
+            "PeriodStart": start,
+            "TemplateName": TEMPLATES[pos % len(TEMPLATES)][1],
+            "TemplateNumber": pos % len(TEMPLATES) + 1,
+            "TaxReductionType": "none",
+            "VatIncluded": False,
+            **party_fields(d),
+            **sum_fields(d),
+        }
+        return shape(values, "Contract")
+
+
+TEMPLATES = ((1, "Serviceavtal månad", 1), (2, "Supportavtal kvartal", 3), (3, "Licens år", 12))
+
+
+def contract_templates(ctx: Context) -> list[dict]:
+    return [
+        {
+            "@url": ctx.url(f"/contracttemplates/{number}"),
+            "ContractLength": 12,
+            "Continuous": True,
+            "InvoiceInterval": interval,
+            "InvoiceRows": [],
+            "TemplateName": name,
+            "TemplateNumber": number,
+            "TermsOfPayment": "30",
+        }
+        for number, name, interval in TEMPLATES
+    ]

@@ -1,0 +1,288 @@
+"""Purchasing: suppliers, supplier invoices (whose rows are their bookkeeping rows) and supplier
+invoice payments. Supplier invoice i is paid by payment i, 25 days after its date, if that day
+has come."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import bas
+from .context import Context
+from .detrand import money, whole
+from .documents import ZERO, to_sek
+from .people import luhn_digit, ocr
+from .sales import Party, currency_rate, make_party
+from .shape import shape
+from .store import NumberedSource, Record
+
+PAYMENT_DELAY_DAYS = 25
+
+
+class SupplierSource(NumberedSource):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.size = ctx.scale.suppliers
+        self.timeline = ctx.timeline(self.size)
+        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+
+    def _profile(self, pos: int) -> Party:
+        return make_party(self.ctx, "suppliers", pos, self.key(pos), private_share=0.0)
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def build(self, pos: int) -> Record:
+        p = self.profile(pos)
+        rnd = self.ctx.rng("suppliers.detail", pos)
+        a = p.address
+        domestic = p.domestic
+        bg = f"{rnd.randint(100, 9999)}-{rnd.randint(1000, 9999)}" if domestic else ""
+        iban = (
+            ""
+            if domestic
+            else f"{a.country_code}{rnd.randint(10, 99)}{rnd.randint(10**13, 10**14 - 1)}"
+        )
+        values = {
+            "@url": self.ctx.url(f"/suppliers/{p.number}"),
+            "Active": rnd.random() > 0.05,
+            "Address1": a.street,
+            "BG": bg,
+            "BIC": "" if domestic else "DEUTDEFF",
+            "Bank": "Handelsbanken" if domestic else "",
+            "BankAccountNumber": f"{rnd.randint(100000000, 999999999)}" if domestic else "",
+            "City": a.city,
+            "ClearingNumber": str(rnd.choice((6000, 8327, 5000, 3300))) if domestic else "",
+            "Country": a.country,
+            "CountryCode": a.country_code,
+            "Currency": p.currency,
+            "Email": p.email,
+            "IBAN": iban,
+            "Name": p.name,
+            "OrganisationNumber": p.org,
+            "OurCustomerNumber": str(rnd.randint(10000, 99999)),
+            "Phone1": a.phone,
+            "PreDefinedAccount": str(rnd.choice(bas.COST_ACCOUNTS)),
+            "TermsOfPayment": p.terms,
+            "VATNumber": f"SE{p.org.replace('-', '')}01" if p.org else "",
+            "VATType": "NORMAL" if domestic else "EUINTERNAL",
+            "WWW": p.www,
+            "YourReference": p.contact,
+            "ZipCode": a.zip_code,
+        }
+        return shape(values, "Supplier")
+
+
+@dataclass
+class Purchase:
+    number: str
+    day: date
+    party: Party
+    costs: list[tuple[int, Decimal]]  # (account, amount excluding VAT) in document currency
+    vat: Decimal
+    round_off: Decimal
+    total: Decimal
+    rate: Decimal
+    external_number: str
+
+
+class SupplierInvoiceSource(NumberedSource):
+    touch_field = "Comments"
+
+    def __init__(self, ctx: Context, suppliers: SupplierSource) -> None:
+        self.ctx = ctx
+        self.suppliers = suppliers
+        self.size = ctx.scale.supplier_invoices
+        self.timeline = ctx.timeline(self.size)
+        self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
+        self.paid = self.payments.first_at(ctx.t1)
+        self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
+        self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
+        self.purchase = functools.lru_cache(maxsize=4096)(self._purchase)
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def _purchase(self, pos: int) -> Purchase:
+        rnd = self.ctx.rng("supplierinvoices", pos)
+        party = self.suppliers.profile(rnd.randrange(self.suppliers.size))
+        costs = []
+        for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4))):
+            amount = money(Decimal(rnd.randint(9900, 2_500_000)) / 100)
+            costs.append((rnd.choice(bas.COST_ACCOUNTS), amount))
+        net = sum((c for _, c in costs), ZERO)
+        vat = money(net * Decimal("0.25")) if party.domestic else ZERO
+        exact = net + vat
+        total = whole(exact) if party.currency == "SEK" else exact
+        return Purchase(
+            number=self.key(pos),
+            day=self.timeline.day(pos),
+            party=party,
+            costs=costs,
+            vat=vat,
+            round_off=total - exact,
+            total=total,
+            rate=currency_rate(rnd, party.currency),
+            external_number=str(rnd.randint(10_000, 9_999_999)),
+        )
+
+    def voucher(self, pos: int) -> tuple[str, int, int]:
+        year = self.ctx.year_of(self.timeline.day(pos))
+        assert year is not None
+        return "D", pos - self.year_first[year.id] + 1, year.id
+
+    def payment_day(self, pos: int) -> date:
+        return min(self.payments.day(pos), self.ctx.as_of)
+
+    def payment_voucher(self, pos: int) -> tuple[str, int, int]:
+        year = self.ctx.year_of(self.payment_day(pos))
+        assert year is not None
+        return "E", pos - self.pay_year_first[year.id] + 1, year.id
+
+    def rows(self, p: Purchase) -> list[dict]:
+        """Bookkeeping rows: costs and input VAT debited, the supplier debt (2440) credited."""
+        rows = []
+        debit_sek = ZERO
+        for account, amount in p.costs:
+            sek = to_sek(amount, p.rate)
+            debit_sek += sek
+            rows.append(_row(account, sek, ZERO, amount, ZERO))
+        if p.vat:
+            sek = to_sek(p.vat, p.rate)
+            debit_sek += sek
+            rows.append(_row(bas.INPUT_VAT, sek, ZERO, p.vat, ZERO, code="VAT"))
+        if p.round_off > 0:
+            rows.append(_row(bas.ROUNDING, p.round_off, ZERO, p.round_off, ZERO, code="ROV"))
+            debit_sek += p.round_off
+        elif p.round_off < 0:
+            rows.append(_row(bas.ROUNDING, ZERO, -p.round_off, ZERO, -p.round_off, code="ROV"))
+            debit_sek += p.round_off
+        rows.insert(0, _row(bas.PAYABLES, ZERO, debit_sek, ZERO, p.total, code="TOT"))
+        return rows
+
+    def build(self, pos: int) -> Record:
+        p = self.purchase(pos)
+        paid = pos < self.paid
+        series, number, year = self.voucher(pos)
+        vouchers = [
+            {"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}
+        ]
+        if paid:
+            pseries, pnumber, pyear = self.payment_voucher(pos)
+            vouchers.append(
+                {
+                    "Number": pnumber,
+                    "ReferenceType": "SUPPLIERPAYMENT",
+                    "Series": pseries,
+                    "Year": pyear,
+                }
+            )
+        values = {
+            "@url": self.ctx.url(f"/supplierinvoices/{p.number}"),
+            "AccountingMethod": "ACCRUAL",
+            "AdministrationFee": ZERO,
+            "Balance": ZERO if paid else p.total,
+            "Booked": True,
+            "Cancelled": False,
+            "Comments": "",
+            "Credit": False,
+            "Currency": p.party.currency,
+            "CurrencyRate": p.rate,
+            "CurrencyUnit": 1,
+            "DisablePaymentFile": False,
+            "DueDate": p.day + timedelta(days=int(p.party.terms)),
+            "ExternalInvoiceNumber": "",
+            "FinalPayDate": self.payment_day(pos) if paid else "",
+            "Freight": ZERO,
+            "GivenNumber": p.number,
+            "InvoiceDate": p.day,
+            "InvoiceNumber": p.external_number,
+            "OCR": p.external_number + luhn_digit(p.external_number),
+            "OurReference": "",
+            "PaymentPending": False,
+            "RoundOffValue": p.round_off,
+            "SalesType": "STOCK" if p.costs[0][0] == 4010 else "SERVICE",
+            "SupplierInvoiceRows": self.rows(p),
+            "SupplierName": p.party.name,
+            "SupplierNumber": p.party.number,
+            "Total": p.total,
+            "VAT": p.vat,
+            "VATType": "NORMAL" if p.party.domestic else "EUINTERNAL",
+            "VoucherNumber": number,
+            "VoucherSeries": series,
+            "VoucherYear": year,
+            "Vouchers": vouchers,
+            "YourReference": p.party.contact,
+        }
+        return shape(values, "SupplierInvoice")
+
+
+def _row(
+    account: int,
+    debit: Decimal,
+    credit: Decimal,
+    debit_cur: Decimal,
+    credit_cur: Decimal,
+    code: str = "",
+) -> dict:
+    return {
+        "Account": account,
+        "AccountDescription": bas.DESCRIPTIONS.get(account, ""),
+        "Code": code,
+        "Credit": credit,
+        "CreditCurrency": credit_cur,
+        "Debit": debit,
+        "DebitCurrency": debit_cur,
+        "Total": debit - credit,
+    }
+
+
+class SupplierInvoicePaymentSource(NumberedSource):
+    touch_field = "Information"
+
+    def __init__(self, ctx: Context, invoices: SupplierInvoiceSource) -> None:
+        self.ctx = ctx
+        self.invoices = invoices
+        self.timeline = invoices.payments
+        self.size = invoices.paid
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
+
+    def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
+        p = self.invoices.purchase(pos)
+        rows = self.invoices.rows(p)
+        return rows[0]["Credit"], p.total
+
+    def build(self, pos: int) -> Record:
+        inv = min(pos, self.invoices.size - 1)
+        p = self.invoices.purchase(inv)
+        sek, foreign = self.amounts(inv)
+        series, number, year = self.invoices.payment_voucher(inv)
+        values = {
+            "@url": self.ctx.url(f"/supplierinvoicepayments/{pos + 1}"),
+            "Amount": sek,
+            "AmountCurrency": foreign,
+            "Booked": True,
+            "Currency": p.party.currency,
+            "CurrencyRate": p.rate,
+            "CurrencyUnit": 1,
+            "Information": "",
+            "InvoiceDueDate": p.day + timedelta(days=int(p.party.terms)),
+            "InvoiceNumber": p.number,
+            "InvoiceOCR": ocr(int(p.external_number)),
+            "InvoiceSupplierName": p.party.name,
+            "InvoiceSupplierNumber": p.party.number,
+            "InvoiceTotal": p.total,
+            "ModeOfPayment": "BG",
+            "Number": pos + 1,
+            "PaymentDate": self.invoices.payment_day(inv),
+            "Source": "manual",
+            "VoucherNumber": number,
+            "VoucherSeries": series,
+            "VoucherYear": year,
+            "WriteOffs": [],
+        }
+        return shape(values, "SupplierInvoicePayment")

@@ -1,0 +1,228 @@
+"""The generated company data: partial lists, complete details, sums, balances, references."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from fortnox_sandbox import Sandbox
+from fortnox_sandbox.people import luhn_digit
+from fortnox_sandbox.resources import RESOURCES
+from fortnox_sandbox.spec_fields import SCHEMAS
+from tests.sandbox.helpers import get
+
+D = Decimal
+
+
+def dec(value) -> Decimal:
+    return D(str(value))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n, r in RESOURCES.items()
+        if r.name not in ("labels", "accountcharts", "printtemplates")
+    ],
+)
+def test_list_items_are_partial_and_point_at_complete_details(sandbox, name):
+    res = RESOURCES[name]
+    status, body = get(sandbox, f"/{name}", limit=3)
+    assert status == 200, body
+    items = body[res.selector]
+    assert items, name
+    for item in items:
+        assert list(item) == list(SCHEMAS[res.list_schema]), name
+        assert item["@url"].startswith(sandbox.api_url + f"/{name}/")
+        status, detail = get(sandbox, item["@url"][len(sandbox.api_url) :])
+        assert status == 200, item["@url"]
+        record = detail[res.item]
+        assert list(record) == list(SCHEMAS[res.schema])
+        for field, value in item.items():
+            target = res.renames.get(field, field)
+            if isinstance(target, str) and target in record and field != "@url":
+                assert str(record[target]) == str(value) or dec(record[target]) == dec(value), (
+                    name,
+                    field,
+                )
+
+
+def test_invoice_list_has_27_fields_and_detail_89(sandbox):
+    item = get(sandbox, "/invoices", limit=1)[1]["Invoices"][0]
+    detail = get(sandbox, item["@url"][len(sandbox.api_url) :])[1]["Invoice"]
+    assert len(item) == 27
+    assert len(detail) == 89
+    assert "InvoiceRows" not in item
+    assert detail["InvoiceRows"]
+
+
+def _check_document(doc: dict, rows_key: str) -> None:
+    rows = doc[rows_key]
+    assert rows
+    net = sum(dec(r["Total"]) for r in rows)
+    assert net == dec(doc["Net"])
+    gross = net + dec(doc.get("Freight", 0)) + dec(doc.get("AdministrationFee", 0))
+    assert gross == dec(doc["Gross"])
+    assert dec(doc["Total"]) == gross + dec(doc["TotalVAT"]) + dec(doc.get("RoundOff", 0))
+    if doc["Currency"] == "SEK":
+        assert dec(doc["Total"]) == dec(doc["Total"]).to_integral_value()
+        assert abs(dec(doc.get("RoundOff", 0))) <= D("0.5")
+    for r in rows:
+        price, qty_key = (
+            dec(r["Price"]),
+            next(k for k in ("OrderedQuantity", "Quantity", "DeliveredQuantity") if k in r),
+        )
+        exact = price * dec(r[qty_key]) * (100 - dec(r["Discount"])) / 100
+        assert exact.quantize(D("0.01"), rounding=ROUND_HALF_UP) == dec(r["Total"])
+
+
+def test_document_rows_add_up_to_totals(sandbox):
+    for resource, rows_key in (
+        ("invoices", "InvoiceRows"),
+        ("orders", "OrderRows"),
+        ("offers", "OfferRows"),
+        ("contracts", "InvoiceRows"),
+    ):
+        docs = sandbox.expected(resource)
+        assert docs
+        for doc in docs:
+            _check_document(doc, rows_key)
+    vat_rates = {r["VAT"] for doc in sandbox.expected("invoices") for r in doc["InvoiceRows"]}
+    assert {25, 12, 6} <= vat_rates
+
+
+def test_vouchers_balance_in_every_financial_year(sandbox):
+    years = get(sandbox, "/financialyears")[1]["FinancialYears"]
+    assert [y["Id"] for y in years] == list(range(1, len(years) + 1))
+    vouchers = sandbox.expected("vouchers")
+    assert {v["Year"] for v in vouchers} == {y["Id"] for y in years}
+    for v in vouchers:
+        rows = v["VoucherRows"]
+        assert len(rows) >= 2
+        assert sum(dec(r["Debit"]) for r in rows) == sum(dec(r["Credit"]) for r in rows), v["@url"]
+        year = next(y for y in years if y["Id"] == v["Year"])
+        assert year["FromDate"] <= v["TransactionDate"] <= year["ToDate"]
+    assert {v["VoucherSeries"] for v in vouchers} == {"A", "B", "C", "D", "E"}
+
+
+def test_vouchers_list_defaults_to_the_current_financial_year(sandbox):
+    today = sandbox.clock.today().isoformat()
+    years = get(sandbox, "/financialyears")[1]["FinancialYears"]
+    current = next(y["Id"] for y in years if y["FromDate"] <= today <= y["ToDate"])
+    default = get(sandbox, "/vouchers", limit=500)[1]
+    explicit = get(sandbox, "/vouchers", limit=500, financialyear=current)[1]
+    assert default == explicit
+    first = get(sandbox, "/vouchers", limit=1, financialyear=1)[1]["Vouchers"][0]
+    assert first["Year"] == 1
+    status, detail = get(
+        sandbox, f"/vouchers/{first['VoucherSeries']}/{first['VoucherNumber']}", financialyear=1
+    )
+    assert status == 200
+    assert detail["Voucher"]["Year"] == 1
+    assert get(sandbox, "/vouchers", financialyear=99)[0] == 400
+    accounts = get(sandbox, "/accounts", financialyear=2, limit=500)[1]["Accounts"]
+    assert {a["Year"] for a in accounts} == {2}
+    assert {1510, 1930, 2440, 2611, 3001, 4010, 5010} <= {a["Number"] for a in accounts}
+
+
+def test_invoices_payments_and_vouchers_refer_to_each_other(sandbox):
+    invoices = {i["DocumentNumber"]: i for i in sandbox.expected("invoices")}
+    vouchers = {
+        (v["Year"], v["VoucherSeries"], v["VoucherNumber"]): v for v in sandbox.expected("vouchers")
+    }
+    for inv in invoices.values():
+        voucher = vouchers[(inv["VoucherYear"], inv["VoucherSeries"], inv["VoucherNumber"])]
+        assert voucher["ReferenceNumber"] == inv["DocumentNumber"]
+        receivable = next(r for r in voucher["VoucherRows"] if r["Account"] == 1510)
+        if inv["Currency"] == "SEK":
+            assert dec(receivable["Debit"]) == dec(inv["Total"])
+    payments = sandbox.expected("invoicepayments")
+    assert payments
+    for pay in payments:
+        inv = invoices[str(pay["InvoiceNumber"])]
+        assert dec(pay["AmountCurrency"]) == dec(inv["Total"])
+        assert dec(inv["Balance"]) == 0
+        assert pay["PaymentDate"] >= inv["InvoiceDate"]
+        assert (pay["VoucherYear"], "C", pay["VoucherNumber"]) in vouchers
+    unpaid = [i for i in invoices.values() if dec(i["Balance"]) > 0]
+    assert unpaid
+    assert len(unpaid) + len(payments) == len(invoices)
+
+
+def test_supplier_invoice_rows_balance_and_payments_refer_to_them(sandbox):
+    invoices = {s["GivenNumber"]: s for s in sandbox.expected("supplierinvoices")}
+    for inv in invoices.values():
+        rows = inv["SupplierInvoiceRows"]
+        assert sum(dec(r["Debit"]) for r in rows) == sum(dec(r["Credit"]) for r in rows)
+        debt = next(r for r in rows if r["Account"] == 2440)
+        assert dec(debt["CreditCurrency"]) == dec(inv["Total"])
+        assert isinstance(inv["Total"], str)  # numeric string, as the spec types it
+    for pay in sandbox.expected("supplierinvoicepayments"):
+        assert dec(pay["AmountCurrency"]) == dec(invoices[pay["InvoiceNumber"]]["Total"])
+
+
+def test_numeric_strings_where_the_spec_types_strings(sandbox):
+    item = get(sandbox, "/supplierinvoices", limit=1)[1]["SupplierInvoices"][0]
+    for field in ("Total", "Balance", "CurrencyRate"):
+        assert isinstance(item[field], str)
+        assert dec(item[field]) >= 0
+    article = get(sandbox, "/articles", limit=1)[1]["Articles"][0]
+    for field in ("SalesPrice", "PurchasePrice", "StockValue", "DisposableQuantity"):
+        assert isinstance(article[field], str)
+    salary = get(sandbox, "/salarytransactions", limit=1)[1]["SalaryTransactions"][0]
+    assert isinstance(salary["Amount"], str)
+    assert isinstance(salary["Total"], str)
+    invoice = get(sandbox, "/invoices", limit=1)[1]["Invoices"][0]
+    assert isinstance(invoice["Total"], float)
+
+
+def test_empty_dates_are_empty_strings_or_null(sandbox):
+    unpaid = get(sandbox, "/invoices", filter="unpaid", limit=1)[1]["Invoices"][0]
+    assert unpaid["FinalPayDate"] == ""
+    detail = get(sandbox, unpaid["@url"][len(sandbox.api_url) :])[1]["Invoice"]
+    assert detail["LastRemindDate"] is None
+
+
+def test_swedish_company_data(sandbox):
+    info = get(sandbox, "/companyinformation")[1]["CompanyInformation"]
+    assert info["DatabaseNumber"] == int(sandbox.tenant_ids[0])
+    org = info["OrganizationNumber"].replace("-", "")
+    assert luhn_digit(org[:-1]) == org[-1]
+    customers = sandbox.expected("customers")
+    text = " ".join(c["Name"] + c["City"] for c in customers)
+    assert any(ch in text for ch in "åäöÅÄÖ")
+    for c in customers:
+        if c["Type"] == "COMPANY" and c["CountryCode"] == "SE":
+            digits = c["OrganisationNumber"].replace("-", "")
+            assert luhn_digit(digits[:-1]) == digits[-1]
+
+
+def test_same_seed_gives_same_data_and_another_seed_differs():
+    as_of = date(2025, 6, 1)
+    one, two, other = (Sandbox(seed=s, as_of=as_of) for s in (7, 7, 8))
+    try:
+        for resource in ("customers", "invoices", "vouchers", "companyinformation"):
+            a, b = one.expected(resource), two.expected(resource)
+            strip = lambda rows, sb: [  # noqa: E731
+                {k: v for k, v in r.items() if not k.startswith("@url")} for r in rows
+            ]
+            assert strip(a, one) == strip(b, two)
+        assert one.tenant_ids == two.tenant_ids != other.tenant_ids
+        assert one.expected("customers")[0]["Name"] != other.expected("customers")[0]["Name"] or (
+            one.expected("invoices")[0]["Total"] != other.expected("invoices")[0]["Total"]
+        )
+    finally:
+        for sb in (one, two, other):
+            sb.stop()
+
+
+def test_several_tenants_have_their_own_companies(make_sandbox):
+    sb = make_sandbox(tenants=2)
+    first, second = sb.tenant_ids
+    a = get(sb, "/companyinformation", token=sb.new_access_token(first))[1]["CompanyInformation"]
+    b = get(sb, "/companyinformation", token=sb.new_access_token(second))[1]["CompanyInformation"]
+    assert (a["DatabaseNumber"], b["DatabaseNumber"]) == (int(first), int(second))
+    assert a["CompanyName"] != b["CompanyName"]

@@ -518,6 +518,7 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
         self._configured = setting(config, "refresh_token")
         self._store = TokenStore(str(setting(config, "token_store_path")))
         self._reauth = f"run `tap-fortnox-auth --token-store {self._store.path}` to authorise again"
+        self._failure: str | None = None
 
     def _known_tenant_id(self) -> str | None:
         try:
@@ -527,11 +528,18 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
         return setting(state, "tenant_id") if state else None
 
     def _new_token(self) -> tuple[str, float]:
+        # A failed refresh is final for this run: asking again could send a token whose
+        # refresh answer was lost (it may be used up), and would not help otherwise.
+        if self._failure:
+            raise AuthError(self._failure)
         try:
             with self._store.locked():
                 return self._refresh_locked()
         except TokenStoreError as exc:
-            raise AuthError(f"Token store error: {exc}") from None
+            self._failure = f"Token store error: {exc}"
+        except AuthError as exc:
+            self._failure = str(exc)
+        raise AuthError(self._failure)
 
     def _refresh_locked(self) -> tuple[str, float]:
         state = self._store.read()

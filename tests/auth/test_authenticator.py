@@ -179,6 +179,9 @@ def test_refresh_is_never_retried_blindly(fake_oauth, refresh_config, kind, back
         FortnoxAuthenticator.for_config(refresh_config).get_token()
     assert len(fake_oauth.requests) == 1
     assert backoffs == []
+    with pytest.raises(AuthError):  # asked again (another stream): the same error, no new POST
+        FortnoxAuthenticator.for_config(refresh_config).get_token()
+    assert len(fake_oauth.requests) == 1
     if kind == "drop":
         assert "may have been used up by the lost request" in str(info.value)
     _no_secrets(str(info.value), fake_oauth, refresh_config["refresh_token"])

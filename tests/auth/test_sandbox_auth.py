@@ -131,6 +131,7 @@ def test_burnt_refresh_token_one_line_error_with_reauthorisation_hint(make_sandb
     run = run_tap(config, ["customers"], tmp_path)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
+    assert sb.counters()["by_path"]["/oauth-v1/token"] == 2  # the other tool's and ONE of ours
     lines = [line for line in run.stderr.splitlines() if "invalid_grant" in line]
     assert len(lines) == 1
     assert f"tap-fortnox-auth --token-store {config['token_store_path']}" in lines[0]

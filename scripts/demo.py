@@ -20,8 +20,6 @@ if __package__ in (None, ""):  # run as `python scripts/demo.py`
 from scripts.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
 
 SCHEMA = "tap_fortnox"  # target-duckdb's default_target_schema: the extractor's namespace
-# No client-side throttling needed when the sandbox does not limit.
-UNTHROTTLED_TAP = {"rate_limit_requests": 100_000, "rate_limit_window_seconds": 1}
 
 TOP_CUSTOMERS_SQL = f"""
 select
@@ -80,8 +78,6 @@ def run_pipeline(args: argparse.Namespace) -> None:
     with SandboxProcess(seed=args.seed, scale=args.scale, rate_limit=args.rate_limit) as sandbox:
         print(f"    {sandbox.base_url}  tenant {sandbox.tenant_id}")
         env = sandbox.meltano_env()
-        if not args.rate_limit:
-            env.update(setting_env("tap-fortnox", UNTHROTTLED_TAP))
         env.update(setting_env("target-duckdb", {"filepath": str(args.output)}))
 
         started = step("meltano run tap-fortnox target-duckdb --full-refresh")

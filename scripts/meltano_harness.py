@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,10 @@ VENV_BIN = Path(sys.executable).parent
 # Settings the caller did not ask for must not leak in from the developer's shell.
 FOREIGN_ENV_PREFIXES = ("TAP_FORTNOX_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "TARGET_JSONL_")
 FOREIGN_ENV_EXACT = ("MELTANO_ENVIRONMENT", "MELTANO_DATABASE_URI", "FORTNOX_SANDBOX_URL")
+# With the sandbox's rate limit off, the tap's own limiter would be the only brake: turn it off.
+UNTHROTTLED_TAP = {"rate_limit_requests": 0}
+ERROR_LINE = re.compile(r"\[(error|critical)\s*\]|\| (ERROR|CRITICAL) ")
+SECRET_IN_LOG = re.compile(r"((?:secret|token)\w*:)\s*\S+", re.IGNORECASE)
 
 
 def venv_executable(name: str) -> str:
@@ -53,6 +59,7 @@ class SandboxProcess:
     ) -> None:
         self.args = ["--port", "0", "--seed", str(seed), "--scale", scale]
         self.args += ["--tenants", str(tenants), *extra_args]
+        self.rate_limit = rate_limit
         if not rate_limit:
             self.args.append("--no-rate-limit")
         self.proc: subprocess.Popen[bytes] | None = None
@@ -83,8 +90,10 @@ class SandboxProcess:
         raise TimeoutError(f"fortnox-sandbox did not write its config in {timeout:.0f}s")
 
     def log_tail(self, chars: int = 2000) -> str:
+        """The end of the sandbox's output, with its credentials masked."""
         path = self.workdir / "sandbox.log"
-        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+        text = path.read_text(errors="replace")[-chars:] if path.exists() else ""
+        return SECRET_IN_LOG.sub(r"\1 ***", text)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -95,6 +104,7 @@ class SandboxProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> SandboxProcess:
         return self.start()
@@ -130,10 +140,26 @@ class SandboxProcess:
             body = response.read()
         return json.loads(body) if body else None
 
+    def expected(self, resource: str) -> list[dict[str, Any]]:
+        """Every current record of a Fortnox resource ("invoices") as its detail body."""
+        return self.control("GET", f"expected/{resource}")["records"]
+
+    def touch(self, resource: str, count: int, *, create: bool = False) -> list[str]:
+        """Modify (or create) `count` records now; returns their keys."""
+        payload = {"resource": resource, "count": count, "create": create}
+        return self.control("POST", "touch", payload)["keys"]
+
     def meltano_env(self) -> dict[str, str]:
-        """Env vars for ``meltano --environment sandbox``: the sandbox URL and the tap config."""
+        """Env vars for ``meltano --environment sandbox``: the sandbox URL and the tap config
+        (and no client-side throttling when the sandbox does not limit)."""
         env = {"FORTNOX_SANDBOX_URL": self.base_url}
-        env.update(setting_env("tap-fortnox", self.config, skip=("api_url", "auth_url")))
+        # api_url/auth_url come from the sandbox environment in meltano.yml, start_date from
+        # meltano.yml's config (2020-01-01: before all sandbox data; the sandbox's own start_date
+        # is UTC midnight of its first financial year, which misses that day's first hour).
+        skip = ("api_url", "auth_url", "start_date")
+        env.update(setting_env("tap-fortnox", self.config, skip=skip))
+        if not self.rate_limit:
+            env.update(setting_env("tap-fortnox", UNTHROTTLED_TAP))
         return env
 
 
@@ -149,6 +175,12 @@ def setting_env(
         text = json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value)
         env[f"{prefix}_{name.upper()}"] = text
     return env
+
+
+def error_lines(output: str, limit: int = 30) -> list[str]:
+    """The log lines that say what went wrong (Meltano's and the plugins' error records)."""
+    found = [line for line in output.splitlines() if ERROR_LINE.search(line)]
+    return found[:limit]
 
 
 class Meltano:
@@ -193,7 +225,9 @@ class Meltano:
         if result.returncode != 0:
             output = (result.stdout or "") + (result.stderr or "")
             raise RuntimeError(
-                f"`meltano {' '.join(args)}` failed ({result.returncode}):\n{output[-6000:]}"
+                f"`meltano {' '.join(args)}` failed ({result.returncode}); errors:\n"
+                + "\n".join(error_lines(output))
+                + f"\n--- output tail ---\n{output[-3000:]}"
             )
         return result
 

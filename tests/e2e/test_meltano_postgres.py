@@ -1,0 +1,359 @@
+"""`meltano run tap-fortnox target-postgres` for real: sandbox -> Meltano -> PostgreSQL.
+
+The first run loads every stream; the tables must match the sandbox's own view of its data
+(``/_sandbox/expected/<resource>``): the same primary keys, the same money to the öre, the same
+dates, with snake_case columns of the right SQL types. Then records are changed and created in
+the sandbox, a second (incremental) run upserts them, and the tables still match with no
+duplicate keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+
+from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
+from scripts.pg_cluster import PostgresCluster
+from tap_fortnox.client import ROW_INDEX, TENANT_ID, FortnoxStream, RowStream
+from tap_fortnox.errors import get_ci
+from tap_fortnox.normalize import snake_case
+from tap_fortnox.streams import STREAM_TYPES
+from tests.e2e.conftest import timed
+
+pytestmark = pytest.mark.e2e
+
+SCHEMA = "fortnox"  # TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA
+STATE_ID = "sandbox:tap-fortnox-to-target-postgres"
+SNAKE = re.compile(r"^_?[a-z][a-z0-9_]*$")
+# Records changed (and created) in the sandbox between the two runs, by Fortnox resource.
+TOUCHED = {"customers": 3, "articles": 2, "invoices": 3, "vouchers": 3, "supplierinvoices": 2}
+CREATED = {"customers": 2, "invoices": 2}
+# SQL types the contract promises (DESIGN.md "Records"), beyond the generic schema check.
+PROMISED_TYPES = {
+    ("customers", "customer_number"): "text",
+    ("suppliers", "supplier_number"): "text",
+    ("articles", "article_number"): "text",
+    ("invoices", "document_number"): "text",
+    ("invoices", "total"): "numeric",
+    ("invoices", "invoice_date"): "date",
+    ("invoice_rows", "price"): "numeric",
+    ("vouchers", "transaction_date"): "date",
+    ("voucher_rows", "debit"): "numeric",
+    ("voucher_rows", "credit"): "numeric",
+    ("supplier_invoices", "total"): "numeric",
+}
+
+
+@dataclass
+class Stream:
+    """What the test knows about one stream: its class and where the sandbox keeps its data."""
+
+    cls: type[FortnoxStream]
+    resource: str
+    parent: type[FortnoxStream] | None = None
+    keys: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = tuple(self.cls.primary_keys)
+
+    @property
+    def name(self) -> str:
+        return self.cls.name
+
+
+def resource_of(cls: type[FortnoxStream]) -> str:
+    """The sandbox resource behind a stream: the first segment of its API path."""
+    return cls.path.strip("/").split("/")[0]
+
+
+def streams() -> list[Stream]:
+    out = []
+    for cls in STREAM_TYPES:
+        if issubclass(cls, RowStream):
+            parent = cls.parent_stream_type
+            out.append(Stream(cls, resource_of(parent), parent))
+        else:
+            out.append(Stream(cls, resource_of(cls)))
+    return out
+
+
+def snake_record(raw: dict[str, Any]) -> dict[str, Any]:
+    return {snake_case(key): value for key, value in raw.items()}
+
+
+def expected_records(sandbox: SandboxProcess, stream: Stream) -> list[dict[str, Any]]:
+    """The sandbox's records for a stream, with snake_case names (rows carry the parent key)."""
+    documents = sandbox.expected(stream.resource)
+    if stream.parent is None:
+        return [snake_record(doc) for doc in documents]
+    records = []
+    parent_keys = [k for k in stream.parent.primary_keys if k != TENANT_ID]
+    for document in documents:
+        header = snake_record(document)
+        for index, row in enumerate(get_ci(document, stream.parent.rows_key) or [], start=1):
+            record = snake_record(row)
+            record.update({key: header[key] for key in parent_keys})
+            record[ROW_INDEX] = index
+            records.append(record)
+    return records
+
+
+def present(value: Any) -> bool:
+    return value not in (None, "")
+
+
+@dataclass
+class Warehouse:
+    """The loaded PostgreSQL schema."""
+
+    conn: psycopg.Connection
+
+    def tables(self) -> set[str]:
+        rows = self.conn.execute(
+            "select table_name from information_schema.tables where table_schema = %s", [SCHEMA]
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def columns(self, table: str) -> dict[str, str]:
+        rows = self.conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = %s and table_name = %s",
+            [SCHEMA, table],
+        ).fetchall()
+        return dict(rows)
+
+    def select(self, table: str, columns: list[str]) -> list[tuple]:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        return self.conn.execute(f'select {cols} from "{SCHEMA}"."{table}"').fetchall()
+
+    def duplicates(self, table: str, keys: tuple[str, ...]) -> int:
+        cols = ", ".join(f'"{k}"' for k in keys)
+        sql = (
+            f'select count(*) from (select {cols} from "{SCHEMA}"."{table}" '
+            f"group by {cols} having count(*) > 1) as d"
+        )
+        return self.conn.execute(sql).fetchone()[0]
+
+
+@dataclass
+class Pipeline:
+    meltano: Meltano
+    sandbox: SandboxProcess
+    postgres: PostgresCluster
+    runs: int = 0
+
+    def env(self) -> dict[str, str]:
+        env = self.sandbox.meltano_env()
+        env.update(
+            setting_env(
+                "target-postgres",
+                {
+                    "host": self.postgres.host,
+                    "port": self.postgres.port,
+                    "user": self.postgres.user,
+                    "password": "unused",  # trust auth; target-postgres insists on one
+                    "database": self.postgres.database,
+                    "default_target_schema": SCHEMA,
+                },
+            )
+        )
+        return env
+
+    def run(self) -> None:
+        self.runs += 1
+        started = time.monotonic()
+        try:
+            self.meltano("run", "tap-fortnox", "target-postgres", env=self.env())
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}\nsandbox log tail:\n{self.sandbox.log_tail()}", pytrace=False)
+        timed(f"meltano run tap-fortnox target-postgres #{self.runs}", time.monotonic() - started)
+
+    def catalog(self) -> dict[str, dict[str, Any]]:
+        """Stream name -> JSON schema, from `meltano invoke tap-fortnox --discover`."""
+        result = self.meltano("invoke", "tap-fortnox", "--discover", env=self.env())
+        catalog = json.loads(result.stdout)
+        return {entry["tap_stream_id"]: entry["schema"] for entry in catalog["streams"]}
+
+    def warehouse(self) -> Warehouse:
+        return Warehouse(psycopg.connect(self.postgres.url, autocommit=True))
+
+
+@pytest.fixture(scope="module")
+def pipeline(meltano, sandbox, postgres) -> Pipeline:
+    pipeline = Pipeline(meltano, sandbox, postgres)
+    pipeline.run()
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def warehouse(pipeline) -> Warehouse:
+    warehouse = pipeline.warehouse()
+    yield warehouse
+    warehouse.conn.close()
+
+
+def sql_types(schema: dict[str, Any]) -> set[str] | None:
+    """The column types target-postgres must create for a JSON schema property."""
+    types = schema.get("type", [])
+    types = [t for t in ([types] if isinstance(types, str) else types) if t != "null"]
+    if len(types) != 1:
+        return None
+    json_type, fmt = types[0], schema.get("format")
+    if json_type == "string":
+        return {"date": {"date"}, "date-time": {"timestamp without time zone"}}.get(
+            fmt, {"text", "character varying"}
+        )
+    return {
+        "integer": {"bigint", "integer", "smallint"},
+        "number": {"numeric"},
+        "boolean": {"boolean"},
+        "object": {"jsonb"},
+        "array": {"jsonb"},
+    }[json_type]
+
+
+COMPARED_TYPES = {"numeric", "date", "bigint", "integer", "smallint", "boolean", "text"}
+
+
+def comparable(sql_type: str, value: Any) -> Any:
+    """A value as the sandbox and PostgreSQL should agree on it ("" and null alike)."""
+    if value is None or value == "":
+        return None
+    if sql_type in ("numeric", "bigint", "integer", "smallint"):
+        return Decimal(str(value))  # exact: 12.50 == 12.5, never a float
+    if sql_type == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return value if isinstance(value, bool) else str(value)
+
+
+def check_matches_sandbox(warehouse: Warehouse, sandbox: SandboxProcess) -> dict[str, int]:
+    """Every stream's table holds exactly the sandbox's records, value for value (money to the
+    öre, dates, ids, text, flags); returns the row counts."""
+    counts = {}
+    for stream in streams():
+        expected = expected_records(sandbox, stream)
+        keys = list(stream.keys)
+        assert warehouse.duplicates(stream.name, stream.keys) == 0, stream.name
+
+        def key_of(values: tuple | list) -> tuple[str, ...]:
+            return tuple(str(v) for v in values)
+
+        by_key = {
+            key_of(sandbox.tenant_id if k == TENANT_ID else rec[k] for k in keys): rec
+            for rec in expected
+        }
+        columns = [
+            column
+            for column, sql_type in warehouse.columns(stream.name).items()
+            if sql_type in COMPARED_TYPES
+            and column not in keys
+            and any(column in rec for rec in expected)
+        ]
+        sql_types = warehouse.columns(stream.name)
+        rows = warehouse.select(stream.name, keys + columns)
+        counts[stream.name] = len(rows)
+        assert len(by_key) == len(expected), f"{stream.name}: sandbox keys not unique"
+        loaded, wanted = Counter(key_of(row[: len(keys)]) for row in rows), Counter(by_key.keys())
+        assert loaded == wanted, (
+            f"{stream.name}: {len(rows)} rows loaded, {len(expected)} in the sandbox; "
+            f"missing {list(wanted - loaded)[:3]}, unexpected {list(loaded - wanted)[:3]}"
+        )
+        for row in rows:
+            record = by_key[key_of(row[: len(keys)])]
+            for column, value in zip(columns, row[len(keys) :], strict=True):
+                sql_type = sql_types[column]
+                assert comparable(sql_type, value) == comparable(sql_type, record.get(column)), (
+                    f"{stream.name} {key_of(row[: len(keys)])}.{column}: loaded {value!r}, "
+                    f"sandbox has {record.get(column)!r}"
+                )
+    return counts
+
+
+def test_every_stream_has_a_snake_case_table_with_the_right_types(pipeline, warehouse):
+    catalog = pipeline.catalog()
+    assert set(catalog) == {s.name for s in streams()}
+    tables = warehouse.tables()
+    missing = set(catalog) - tables
+    assert not missing, f"tables missing in PostgreSQL: {sorted(missing)}"
+    for name, schema in catalog.items():
+        columns = warehouse.columns(name)
+        bad = [c for c in columns if not SNAKE.match(c)]
+        assert not bad, f"{name}: columns not snake_case: {bad}"
+        assert columns[TENANT_ID] in ("text", "character varying"), name
+        for prop, prop_schema in schema["properties"].items():
+            assert prop in columns, f"{name}.{prop} has no column"
+            wanted = sql_types(prop_schema)
+            if wanted is not None:
+                assert columns[prop] in wanted, f"{name}.{prop}: {columns[prop]} not in {wanted}"
+    for (table, column), sql_type in PROMISED_TYPES.items():
+        if table in catalog:  # streams still being written join as they land
+            assert warehouse.columns(table).get(column) == sql_type, f"{table}.{column}"
+
+
+def test_tables_hold_exactly_the_sandbox_data(pipeline, warehouse):
+    counts = check_matches_sandbox(warehouse, pipeline.sandbox)
+    assert sum(counts.values()) > 0
+    empty = [name for name, count in counts.items() if count == 0]
+    assert not empty, f"streams that loaded nothing: {empty}"
+
+
+def test_state_is_kept_per_pipeline(pipeline):
+    state = json.loads(pipeline.meltano("state", "get", STATE_ID).stdout)
+    bookmarks = state["singer_state"]["bookmarks"]
+    incremental = [s.name for s in streams() if s.cls.replication_key]
+    assert incremental
+    for name in incremental:
+        assert name in bookmarks, f"no bookmark for incremental stream {name}"
+
+
+def test_second_run_upserts_changes_without_duplicates(pipeline, warehouse):
+    sandbox = pipeline.sandbox
+    by_resource = {s.resource: s for s in streams() if s.parent is None}
+    touched: dict[str, list[str]] = {}
+    for resource, count in TOUCHED.items():
+        if resource in by_resource:
+            touched[resource] = sandbox.touch(resource, count)
+    for resource, count in CREATED.items():
+        if resource in by_resource:
+            touched[resource] += sandbox.touch(resource, count, create=True)
+    assert touched
+    before = {s.name: len(warehouse.select(s.name, [TENANT_ID])) for s in streams()}
+    sandbox.control("POST", "counters/reset")
+
+    pipeline.run()
+
+    counts = check_matches_sandbox(warehouse, sandbox)
+    for resource, keys in touched.items():
+        stream = by_resource[resource]
+        created = CREATED.get(resource, 0)
+        assert counts[stream.name] == before[stream.name] + created, stream.name
+        # The changed field (the sandbox stamps "Ändrad <time>") arrived for each touched record.
+        key = [k for k in stream.keys if k != TENANT_ID]
+        records = {
+            tuple(str(rec[k]) for k in key): rec for rec in expected_records(sandbox, stream)
+        }
+        for touched_key in keys[: len(keys) - created]:
+            record = next(rec for k, rec in records.items() if touched_key in k)
+            stamped = [c for c, v in record.items() if isinstance(v, str) and "Ändrad" in v]
+            assert stamped, f"{resource} {touched_key}: the sandbox changed no text field"
+            where = " and ".join(f'"{k}"::text = %s' for k in key)
+            row = warehouse.conn.execute(
+                f'select "{stamped[0]}" from "{SCHEMA}"."{stream.name}" where {where}',
+                [str(record[k]) for k in key],
+            ).fetchone()
+            assert row == (record[stamped[0]],), f"{stream.name} {touched_key} not updated"
+
+    # Incremental: the second run fetched the changed records, not everything again.
+    requests = sandbox.control("GET", "counters")["by_path"]
+    for resource, keys in touched.items():
+        details = sum(n for path, n in requests.items() if path.startswith(f"/3/{resource}/"))
+        assert len(keys) <= details < before[by_resource[resource].name], resource

@@ -74,6 +74,7 @@ STRING_IDENTIFIERS = frozenset(
         "VoucherSeries",
         "OCR",
         "InvoiceReference",
+        "InvoiceNumber",  # joins invoices.document_number / supplier invoices' numbers
         "OrderReference",
         "OfferReference",
         "ContractReference",
@@ -111,6 +112,19 @@ CORRECTIONS: dict[str, dict[str, dict[str, Any]]] = {
         "Balance": NUMBER,
         "CurrencyRate": NUMBER,
         "VAT": NUMBER,
+        "InvoiceTotal": NUMBER,
+        "AdministrationFee": NUMBER,
+        "Freight": NUMBER,
+        "RoundOffValue": NUMBER,
+        "TaxReduction": NUMBER,
+        "CurrencyUnit": NUMBER,
+        # Quantities and contribution figures can be fractional; the spec has strings and ints.
+        "Quantity": NUMBER,
+        "DeliveredQuantity": NUMBER,
+        "OrderedQuantity": NUMBER,
+        "ContributionPercent": NUMBER,
+        "ContributionValue": NUMBER,
+        "HouseWorkHoursToReport": NUMBER,
     },
     # Money the spec types as strings.
     "customers": {"InvoiceAdministrationFee": NUMBER, "InvoiceFreight": NUMBER},

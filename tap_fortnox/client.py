@@ -18,6 +18,7 @@ Three shapes build on it:
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -74,6 +75,7 @@ DEFAULT_TIMEOUT_SECONDS = 60
 # overlap window, see incremental.py).
 SYNC_STARTED_AT = "sync_started_at"
 ROW_INDEX = "row_index"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TENANT_ID = "tenant_id"
 YEAR = "year"
 
@@ -372,18 +374,22 @@ class FortnoxStream(RESTStream[int]):
                 yield {**item, **detail}
 
     def detail_url_path(self, item: Mapping[str, Any]) -> str:
+        """`detail_path` filled with the list item's (URL-quoted) identifying fields."""
         assert self.detail_path is not None
-        values = {k: quote(str(v), safe="") for k, v in item.items() if not isinstance(v, dict)}
+        values: dict[str, str] = {}
+        for field in _PLACEHOLDER.findall(self.detail_path):
+            value = item.get(field)
+            if value is None or str(value).strip() == "":
+                raise FortnoxAPIError(
+                    f"Stream '{self.name}': a list item has no {field} to fetch its detail with"
+                    f" (item {str(item.get('@url') or '')[-60:]})"
+                )
+            values[field] = quote(str(value), safe="")
         return self.detail_path.format_map(values)
 
     def fetch_detail(self, item: Mapping[str, Any], context: Context | None) -> dict | None:
         """The detail object of a list item; None (with a warning) if it has gone since."""
-        try:
-            path = self.detail_url_path(item)
-        except KeyError as missing:
-            raise FortnoxAPIError(
-                f"Stream '{self.name}': a list item has no {missing} to fetch its detail with"
-            ) from None
+        path = self.detail_url_path(item)
         try:
             body = self.get_json(path, self.query_params(context), context)
         except NotFoundError as exc:

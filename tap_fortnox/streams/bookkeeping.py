@@ -1,8 +1,21 @@
-"""Bookkeeping dimensions: cost centers and projects."""
+"""Bookkeeping: dimensions (cost centers, projects), financial years and, per financial year,
+the chart of accounts, voucher series and vouchers with their rows."""
 
 from __future__ import annotations
 
-from tap_fortnox.client import TENANT_ID, FortnoxStream
+from typing import Any
+
+from singer_sdk.helpers.types import Context
+
+from tap_fortnox.client import (
+    SYNC_STARTED_AT,
+    TENANT_ID,
+    YEAR,
+    DocumentStream,
+    FinancialYearChild,
+    FortnoxStream,
+    RowStream,
+)
 
 
 class CostCentersStream(FortnoxStream):
@@ -22,4 +35,63 @@ class ProjectsStream(FortnoxStream):
     primary_keys = (TENANT_ID, "project_number")
 
 
-STREAMS: tuple[type[FortnoxStream], ...] = (CostCentersStream, ProjectsStream)
+class FinancialYearsStream(FortnoxStream):
+    """The parent of every per-year stream: each financial year is one context `{"year": id}`."""
+
+    name = "financial_years"
+    path = "/financialyears"
+    records_key = "FinancialYears"
+    detail_key = "FinancialYear"
+    primary_keys = (TENANT_ID, "id")
+
+    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
+        return {YEAR: record["id"]}
+
+
+class AccountsStream(FinancialYearChild, FortnoxStream):
+    """The chart of accounts of each financial year (a few hundred records: read in full)."""
+
+    name = "accounts"
+    path = "/accounts"
+    records_key = "Accounts"
+    detail_key = "Account"
+    parent_stream_type = FinancialYearsStream
+    primary_keys = (TENANT_ID, YEAR, "number")
+
+
+class VoucherSeriesStream(FinancialYearChild, FortnoxStream):
+    name = "voucher_series"
+    path = "/voucherseries"
+    records_key = "VoucherSeriesCollection"
+    detail_key = "VoucherSeries"
+    parent_stream_type = FinancialYearsStream
+    primary_keys = (TENANT_ID, YEAR, "code")
+
+
+class VouchersStream(FinancialYearChild, DocumentStream):
+    name = "vouchers"
+    path = "/vouchers"
+    records_key = "Vouchers"
+    detail_key = "Voucher"
+    detail_path = "/vouchers/{VoucherSeries}/{VoucherNumber}"
+    rows_key = "VoucherRows"
+    parent_stream_type = FinancialYearsStream
+    primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number")
+    replication_key = SYNC_STARTED_AT
+
+
+class VoucherRowsStream(RowStream):
+    name = "voucher_rows"
+    parent_stream_type = VouchersStream
+    primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number", "row_index")
+
+
+STREAMS: tuple[type[FortnoxStream], ...] = (
+    CostCentersStream,
+    ProjectsStream,
+    FinancialYearsStream,
+    AccountsStream,
+    VoucherSeriesStream,
+    VouchersStream,
+    VoucherRowsStream,
+)

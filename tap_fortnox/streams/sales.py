@@ -1,8 +1,11 @@
-"""Sales: customers and articles (full detail records, incremental on lastmodified)."""
+"""Sales: customers, articles, invoices, orders, offers (with their rows) and invoice payments.
+
+Full detail records everywhere (list items are partial), incremental on `lastmodified`.
+"""
 
 from __future__ import annotations
 
-from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, FortnoxStream
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, FortnoxStream, RowStream
 
 
 class CustomersStream(FortnoxStream):
@@ -27,4 +30,76 @@ class ArticlesStream(FortnoxStream):
     replication_key = SYNC_STARTED_AT
 
 
-STREAMS: tuple[type[FortnoxStream], ...] = (CustomersStream, ArticlesStream)
+class InvoicesStream(DocumentStream):
+    name = "invoices"
+    path = "/invoices"
+    records_key = "Invoices"
+    detail_key = "Invoice"
+    detail_path = "/invoices/{DocumentNumber}"
+    rows_key = "InvoiceRows"
+    primary_keys = (TENANT_ID, "document_number")
+    replication_key = SYNC_STARTED_AT
+
+
+class InvoiceRowsStream(RowStream):
+    name = "invoice_rows"
+    parent_stream_type = InvoicesStream
+    primary_keys = (TENANT_ID, "document_number", "row_index")
+
+
+class InvoicePaymentsStream(FortnoxStream):
+    name = "invoice_payments"
+    path = "/invoicepayments"
+    records_key = "InvoicePayments"
+    detail_key = "InvoicePayment"
+    detail_path = "/invoicepayments/{Number}"
+    fetch_details = True
+    primary_keys = (TENANT_ID, "number")
+    replication_key = SYNC_STARTED_AT
+
+
+class OrdersStream(DocumentStream):
+    name = "orders"
+    path = "/orders"
+    records_key = "Orders"
+    detail_key = "Order"
+    detail_path = "/orders/{DocumentNumber}"
+    rows_key = "OrderRows"
+    primary_keys = (TENANT_ID, "document_number")
+    replication_key = SYNC_STARTED_AT
+
+
+class OrderRowsStream(RowStream):
+    name = "order_rows"
+    parent_stream_type = OrdersStream
+    primary_keys = (TENANT_ID, "document_number", "row_index")
+
+
+class OffersStream(DocumentStream):
+    name = "offers"
+    path = "/offers"
+    records_key = "Offers"
+    detail_key = "Offer"
+    detail_path = "/offers/{DocumentNumber}"
+    rows_key = "OfferRows"
+    primary_keys = (TENANT_ID, "document_number")
+    replication_key = SYNC_STARTED_AT
+
+
+class OfferRowsStream(RowStream):
+    name = "offer_rows"
+    parent_stream_type = OffersStream
+    primary_keys = (TENANT_ID, "document_number", "row_index")
+
+
+STREAMS: tuple[type[FortnoxStream], ...] = (
+    CustomersStream,
+    ArticlesStream,
+    InvoicesStream,
+    InvoiceRowsStream,
+    InvoicePaymentsStream,
+    OrdersStream,
+    OrderRowsStream,
+    OffersStream,
+    OfferRowsStream,
+)

@@ -102,8 +102,9 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         if self._thread is None:
+            # A short poll interval makes stop() quick (shutdown waits for one poll).
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="fortnox-sandbox", daemon=True
+                target=self._server.serve_forever, args=(0.05,), name="fortnox-sandbox", daemon=True
             )
             self._thread.start()
         return self

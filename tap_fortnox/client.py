@@ -537,11 +537,15 @@ class DocumentStream(FortnoxStream):
                 self.name,
                 ", ".join(child.name for child in self.row_children),
             )
-        for raw in super()._read(context):
-            yield raw
-            if self._pending_count >= ROW_FLUSH_SIZE:
-                self.flush_rows()
-        self.flush_rows()
+        try:
+            for raw in super()._read(context):
+                yield raw
+                if self._pending_count >= ROW_FLUSH_SIZE:
+                    self.flush_rows()
+        finally:
+            # Also when the read stops early (an error, a record limit): the rows of every
+            # header already emitted go out too.
+            self.flush_rows()
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         rows = row.pop(self.rows_key, None) if self.rows_key else None

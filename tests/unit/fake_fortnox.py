@@ -40,6 +40,7 @@ class Resource:
     meta: bool = True  # send MetaInformation (some registers do not)
     lastmodified: str = "filter"  # "filter" | "reject" (error 2000588) | "ignore"
     modified: dict[str, str] = field(default_factory=dict)  # id -> "YYYY-MM-DD HH:MM"
+    year_field: str | None = None  # filter on `financialyear=` by this item field
 
 
 @dataclass
@@ -207,10 +208,12 @@ class FakeFortnox:
         if path in self.resources:
             self._list(handler, self.resources[path], query)
             return
-        parent, _, ident = path.rpartition("/")
-        resource = self.resources.get(parent)
-        if resource is not None and resource.detail_key:
-            detail = resource.details.get(unquote(ident))
+        for prefix, resource in self.resources.items():
+            if not (path.startswith(prefix + "/") and resource.detail_key):
+                continue
+            ident = unquote(path[len(prefix) + 1 :])
+            year = query.get("financialyear")
+            detail = resource.details.get(f"{year}:{ident}") or resource.details.get(ident)
             if detail is not None:
                 self._send(handler, 200, {resource.detail_key: detail})
                 return
@@ -220,6 +223,8 @@ class FakeFortnox:
 
     def _list(self, handler: BaseHTTPRequestHandler, res: Resource, query: dict) -> None:
         items = res.items
+        if res.year_field and "financialyear" in query:
+            items = [i for i in items if str(i.get(res.year_field)) == query["financialyear"]]
         since = query.get("lastmodified")
         if since is not None and res.lastmodified == "reject":
             self._send(
@@ -235,7 +240,7 @@ class FakeFortnox:
             )
             return
         if since is not None and res.lastmodified == "filter":
-            items = [i for i in items if res.modified.get(str(i[res.id_field]), "") >= since]
+            items = [i for i in items if res.modified.get(str(i.get(res.id_field)), "") >= since]
         if not res.meta:
             self._send(handler, 200, {res.key: items})
             return

@@ -36,10 +36,10 @@ def _config(sb, flow: str, tmp_path: Path) -> dict:
     return config
 
 
-def _assert_complete(run: TapRun, sb) -> None:
+def _assert_complete(run: TapRun, sb, expected_streams: list = EXPECTED) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     records = run.records
-    for resource, stream, key in EXPECTED:
+    for resource, stream, key in expected_streams:
         snake = "".join("_" + c.lower() if c.isupper() else c for c in key).lstrip("_")
         expected = sorted(str(r[key]) for r in sb.expected(resource))
         assert sorted(str(r[snake]) for r in records[stream]) == expected, stream
@@ -82,19 +82,24 @@ def test_two_consecutive_runs_on_one_refresh_token(make_sandbox, tmp_path):
 def test_tokens_expiring_every_two_seconds_during_a_sync(make_sandbox, tmp_path, flow):
     sb = make_sandbox(seed=12, token_lifetime=2, **SANDBOX_SPEED)
     config = _config(sb, flow, tmp_path)
-    # page_size 1: ~140 requests, about half a minute's worth at Fortnox's 25 per 5 s
-    config["page_size"] = 1
+    # page size 1: ~440 requests, a minute and a half's worth at Fortnox's 25 per 5 s, sent at
+    # 60 per second
+    config.update(page_size=1, rate_limit_requests=30)
+    sb.set_rate_limit(True, requests=40, window_seconds=0.5)
     # two tokens revoked in the middle of the sync, on top of the ones that simply expire
-    for path in ("/3/customers/7", "/3/articles/1005"):
+    for path in ("/3/customers/7", "/3/invoices/"):
         sb.inject("status", count=1, path_prefix=path, status=401)
+    streams = [*EXPECTED, ("invoices", "invoices", "DocumentNumber")]
     started = time.monotonic()
-    run = run_tap(config, STREAMS, tmp_path)
+    run = run_tap(config, [*STREAMS, "invoices", "invoice_rows"], tmp_path)
     elapsed = time.monotonic() - started
-    _assert_complete(run, sb)
+    _assert_complete(run, sb, streams)
+    rows = sum(len(invoice["InvoiceRows"]) for invoice in sb.expected("invoices"))
+    assert len(run.records["invoice_rows"]) == rows
     counters = sb.counters()
     tokens = counters["by_path"]["/oauth-v1/token"]
     assert counters["401"] >= 2
-    assert tokens >= 3
+    assert tokens >= 4  # the first, two after the injected 401s, at least one on expiry
     assert sum(1 for t in run.tokens if t.count(".") == 2) == tokens  # JWTs = access tokens
     assert _token_errors(sb) == 0
     secrets = [sb.client_secret] + (_store_secrets(config) if flow == "refresh_token" else [])

@@ -105,3 +105,10 @@ def test_service_account_yaml_never_holds_the_secret(fake_oauth, monkeypatch):
     assert '      tenant_id: "7654321"' in text
     assert "client_secret:" not in text
     assert CLIENT_SECRET not in text
+
+
+def test_every_tap_stream_has_a_scope():
+    from tap_fortnox.streams import STREAM_TYPES
+
+    missing = sorted(s.name for s in STREAM_TYPES if s.name not in STREAM_SCOPES)
+    assert missing == [], f"add these streams to tap_fortnox.auth.STREAM_SCOPES: {missing}"

@@ -1,0 +1,89 @@
+"""Committed schemas: equal to a fresh generation from the OpenAPI document; typing rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts import generate_schemas
+from tap_fortnox.client import ROW_INDEX, SYNC_STARTED_AT, TENANT_ID, RowStream
+from tap_fortnox.streams import STREAM_TYPES
+from tests.unit.spec import SPEC_PATH, needs_spec
+
+BY_NAME = {stream.name: stream for stream in STREAM_TYPES}
+
+
+def schema_of(stream_type) -> dict:
+    path = generate_schemas.SCHEMA_DIR / f"{stream_type.name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def types(schema: dict) -> list[str]:
+    return [t for t in schema.get("type", []) if t != "null"]
+
+
+@needs_spec
+def test_committed_schemas_equal_a_fresh_generation(capsys):
+    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--check"]) == 0, capsys.readouterr()
+
+
+@needs_spec
+def test_check_mode_notices_a_stale_schema(tmp_path, capsys):
+    out = tmp_path / "schemas"
+    out.mkdir()
+    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--out", str(out)]) == 0
+    (out / "units.json").write_text("{}\n")
+    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--out", str(out), "--check"]) == 1
+    assert "units" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stream_type", STREAM_TYPES, ids=lambda s: s.name)
+def test_keys_first_non_null_and_required(stream_type):
+    schema = schema_of(stream_type)
+    props = schema["properties"]
+    keys = list(stream_type.primary_keys)
+    assert keys[0] == TENANT_ID
+    assert list(props)[: len(keys)] == keys
+    assert schema["required"] == keys
+    for key in keys:
+        assert "null" not in props[key]["type"], key
+    for name, prop in props.items():
+        if name not in keys:
+            assert "null" in prop.get("type", ["null"]), name  # everything else nullable
+    if stream_type.replication_key:
+        assert props[SYNC_STARTED_AT]["format"] == "date-time"
+    if issubclass(stream_type, RowStream):
+        parent = stream_type.parent_stream_type
+        assert keys == [*parent.primary_keys, ROW_INDEX]
+
+
+@pytest.mark.parametrize(
+    ("stream", "prop", "expected"),
+    [
+        ("invoices", "total", ["number"]),
+        ("invoices", "total_vat", ["number"]),
+        ("invoices", "invoice_date", ["string"]),
+        ("invoices", "customer_number", ["string"]),
+        ("invoice_rows", "price", ["number"]),
+        ("invoice_rows", "delivered_quantity", ["number"]),
+        ("invoice_rows", "account_number", ["integer"]),
+        ("articles", "sales_price", ["number"]),
+        ("customers", "sales_account", ["integer"]),
+        ("invoice_payments", "invoice_number", ["string"]),
+        ("vouchers", "voucher_number", ["integer"]),
+        ("voucher_rows", "debit", ["number"]),
+        ("accounts", "year", ["integer"]),
+        ("company_information", "database_number", ["string"]),
+        ("currencies", "unit", ["number"]),
+        ("labels", "id", ["integer"]),
+    ],
+)
+def test_typing_rules(stream, prop, expected):
+    assert types(schema_of(BY_NAME[stream])["properties"][prop]) == expected
+
+
+def test_dates_are_date_formatted():
+    props = schema_of(BY_NAME["invoices"])["properties"]
+    for name in ("invoice_date", "due_date", "final_pay_date", "delivery_date"):
+        assert props[name]["format"] == "date", name

@@ -147,7 +147,13 @@ def validate_auth_config(config: Mapping[str, Any]) -> str:
         missing = [n for n in REFRESH_SETTINGS if not has[n] and n != "refresh_token"]
         present = "refresh_token" if has["refresh_token"] else "token_store_path"
         if missing:
-            raise AuthError(_missing_message(present, missing, "refresh-token", REFRESH_SETTINGS))
+            message = _missing_message(present, missing, "refresh-token", REFRESH_SETTINGS)
+            if "token_store_path" in missing:
+                message += (
+                    "; token_store_path is the file where the tap saves every rotated refresh "
+                    "token (Fortnox refresh tokens are single use)"
+                )
+            raise AuthError(message)
         store = TokenStore(str(setting(config, "token_store_path")))
         if not has["refresh_token"] and not store.exists():
             raise AuthError(

@@ -80,8 +80,8 @@ class Api:
     def __init__(self, clock: Clock, settings: Settings) -> None:
         self.clock = clock
         self.settings = settings
-        self.pages = _Lru(512)  # serialized list pages
-        self.orders = _Lru(64)  # materialized (filtered / sorted) position lists
+        self.pages = _Lru(64)  # serialized list pages (up to ~300 kB each)
+        self.orders = _Lru(16)  # materialized (filtered / sorted) position lists
 
     def error(self, code: int, detail: str = "", status: int = 400) -> Result:
         return Result(status, errors.error_body(code, detail, self.settings.pascal_errors))
@@ -257,6 +257,9 @@ class Api:
                 preds.append(search_predicate(spec, query[param]))
         for fld, value in fixed.items():
             preds.append(search_predicate(fld, value))
+        if res.name == "financialyears" and "date" in query:
+            day = _date_param(query, "date").isoformat()
+            preds.append(lambda d, v=day: d["FromDate"] <= v <= d["ToDate"])
         date_field = DATE_FIELDS.get(res.name)
         if date_field:
             low = _date_param(query, "fromdate").isoformat() if "fromdate" in query else None

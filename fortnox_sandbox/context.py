@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import date
 
 from .clock import day_start, local
 from .detrand import rng, stream_id
+from .people import person_name
 from .scales import Scale
 
 
@@ -81,6 +83,11 @@ class Context:
         self.t0 = day_start(self.years[0].start)
         self.t1 = day_start(self.as_of)
         self._year_starts = [y.start for y in self.years]
+
+    @functools.cached_property
+    def staff(self) -> tuple[str, ...]:
+        """The company's own sales staff (OurReference on documents)."""
+        return tuple(" ".join(person_name(self.rng("staff", i))) for i in range(6))
 
     def rng(self, stream: str, index: int) -> random.Random:
         return rng(self.seed, self.tenant_no, stream_id(stream), index)

@@ -26,7 +26,7 @@ class SupplierSource(NumberedSource):
         self.ctx = ctx
         self.size = ctx.scale.suppliers
         self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
 
     def _profile(self, pos: int) -> Party:
         return make_party(self.ctx, "suppliers", pos, self.key(pos), private_share=0.0)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from . import names
 from .context import Context
-from .people import company_name, org_number, person_name, swedish_address
+from .people import ascii_slug, company_name, org_number, person_name, swedish_address
 
 CURRENCIES = (
     ("EUR", "Euro", "11.2150", "11.4370", 1),
@@ -244,7 +244,7 @@ class CompanyProfile:
             "CountryCode": "SE",
             "DatabaseNumber": self.ctx.tenant_id,
             "Domicile": a.city,
-            "Email": f"info@{self.name.split()[0].lower()}.se",
+            "Email": f"info@{ascii_slug(self.name.split()[0])}.se",
             "Name": self.name,
             "OrganizationNumber": self.org,
             "Phone1": a.phone,
@@ -262,7 +262,7 @@ class CompanyProfile:
     def me(self) -> dict:
         first, last = self.contact
         return {
-            "Email": f"{first.lower()}@example.se",
+            "Email": f"{ascii_slug(first)}@example.se",
             "Id": "1",
             "Locale": "sv_SE",
             "Name": f"{first} {last}",

@@ -120,7 +120,7 @@ class CustomerSource(NumberedSource):
         self.ctx = ctx
         self.size = ctx.scale.customers
         self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
 
     def _profile(self, pos: int) -> Party:
         return make_party(self.ctx, "customers", pos, self.key(pos), private_share=0.2)
@@ -202,7 +202,7 @@ class ArticleSource(NumberedSource):
         self.ctx = ctx
         self.size = ctx.scale.articles
         self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=65536)(self._profile)
+        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
 
     def _profile(self, pos: int) -> Product:
         rnd = self.ctx.rng("articles", pos)
@@ -307,7 +307,6 @@ def make_document(
     freight = Decimal(rnd.choice((0, 0, 0, 49, 99, 149))).quantize(CENT)
     fee = Decimal(rnd.choice((0, 0, 0, 0, 45))).quantize(CENT) if domestic else ZERO
     sums = totals(lines, freight, fee, domestic, party.currency == "SEK")
-    first, last = person_name(ctx.rng("staff", rnd.randrange(6)))
     return Document(
         number=number,
         day=day,
@@ -318,7 +317,7 @@ def make_document(
         rate=currency_rate(rnd, party.currency),
         freight_vat=fee_vat(freight, domestic),
         fee_vat=fee_vat(fee, domestic),
-        our_reference=f"{first} {last}",
+        our_reference=rnd.choice(ctx.staff),
         project=str(rnd.randrange(ctx.scale.projects) + 1) if rnd.random() < 0.15 else "",
         cost_center=rnd.choice(("", "", "", "SALJ", "PROJ")),
     )

@@ -1,8 +1,8 @@
 """How many base records each scale generates, per tenant.
 
-small: a few hundred documents (about 5,000 records including rows): a full sync with one detail
-request per document takes seconds. medium: about 80,000 records. large: more than 1,500,000
-list records (over 3,000,000 with document and voucher rows), generated lazily.
+small: about 750 documents, 3,400 list records (6,350 with document and voucher rows): a full
+sync with one detail request per document takes seconds. medium: 38,000 list records (109,000
+with rows). large: 1.67 million list records (about 6 million with rows), generated lazily.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 import time
+import traceback
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,17 +48,28 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: the counters say what happened
 
+    def _safely(self, method: str) -> None:
+        try:
+            dispatch(self.sandbox, self, method)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception:  # a sandbox bug must answer like a Fortnox outage, not hang up
+            traceback.print_exc(file=sys.stderr)
+            self.sandbox.request_counts.count(urlsplit(self.path).path, 500)
+            with contextlib.suppress(OSError):
+                send(self, 500, errors.error_body(errors.SYSTEM_ERROR))
+
     def do_GET(self) -> None:
-        dispatch(self.sandbox, self, "GET")
+        self._safely("GET")
 
     def do_POST(self) -> None:
-        dispatch(self.sandbox, self, "POST")
+        self._safely("POST")
 
     def do_PUT(self) -> None:
-        dispatch(self.sandbox, self, "PUT")
+        self._safely("PUT")
 
     def do_DELETE(self) -> None:
-        dispatch(self.sandbox, self, "DELETE")
+        self._safely("DELETE")
 
 
 def send(

@@ -89,8 +89,9 @@ def _same(value: Any) -> Any:
     return value
 
 
-# A compiled schema: (field, converter, default, default is mutable) per field, in order.
-Plan = list[tuple[str, Callable[[Any], Any], Any, bool]]
+# A compiled schema, per field in order: (field, kind, converter, default, default is mutable);
+# kind 0 = keep the value, 1 = text (strings pass as they are), 2 = convert.
+Plan = list[tuple[str, int, Callable[[Any], Any], Any, bool]]
 _PLANS: dict[str, Plan] = {}
 
 
@@ -120,7 +121,8 @@ def _compile(schema: str) -> Plan:
             if inner:
                 convert = functools.partial(_shape_list, schema=inner)
             default, mutable = [], True
-        plan.append((field, convert, default, mutable))
+        kind = 0 if convert is _same else 1 if convert is _to_str else 2
+        plan.append((field, kind, convert, default, mutable))
     _PLANS[schema] = plan
     return plan
 
@@ -139,15 +141,18 @@ def shape(values: dict[str, Any], schema: str) -> dict[str, Any]:
     """The record `values` completed and typed as the schema `schema` (without "fortnox_")."""
     plan = _PLANS.get(schema) or _compile(schema)
     out: dict[str, Any] = {}
-    for field, convert, default, mutable in plan:
-        value = values.get(field, _MISSING)
+    get = values.get
+    for field, kind, convert, default, mutable in plan:
+        value = get(field, _MISSING)
         if value is _MISSING:
             # object defaults hold only scalars: a shallow copy keeps records independent
             out[field] = (
                 (dict(default) if isinstance(default, dict) else []) if mutable else default
             )
+        elif value is None or kind == 0 or (kind == 1 and type(value) is str):
+            out[field] = value
         else:
-            out[field] = None if value is None else convert(value)
+            out[field] = convert(value)
     return out
 
 

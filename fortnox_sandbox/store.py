@@ -94,7 +94,7 @@ class StaticSource(Source):
 class RecordCache:
     """A bounded, thread-safe LRU of built records shared by all collections."""
 
-    def __init__(self, maxsize: int = 50_000) -> None:
+    def __init__(self, maxsize: int = 8192) -> None:
         self.maxsize = maxsize
         self._data: OrderedDict[tuple[int, int], Record] = OrderedDict()
         self._lock = threading.Lock()

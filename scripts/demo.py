@@ -53,6 +53,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=ROOT / "output" / "fortnox.duckdb",
         help="DuckDB file to (re)create",
     )
+    parser.add_argument(
+        "--system-db",
+        type=Path,
+        help="keep Meltano's state in this SQLite file instead of .meltano/meltano.db (tests)",
+    )
     return parser.parse_args(argv)
 
 
@@ -65,7 +70,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     for stale in (args.output, args.output.with_name(args.output.name + ".wal")):
         stale.unlink(missing_ok=True)
-    meltano = Meltano(environment="sandbox")
+    meltano = Meltano(environment="sandbox", system_db=args.system_db)
 
     started = step("meltano install (plugin virtualenvs in .meltano/, from PyPI)")
     meltano.install()
@@ -83,9 +88,8 @@ def run_pipeline(args: argparse.Namespace) -> None:
         started = step("meltano run tap-fortnox target-duckdb --full-refresh")
         try:
             meltano("run", "--full-refresh", "tap-fortnox", "target-duckdb", env=env)
-        except RuntimeError:
-            print(f"sandbox log (tail):\n{sandbox.log_tail()}", file=sys.stderr)
-            raise
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n--- sandbox log tail ---\n{sandbox.log_tail()}") from None
         print(f"    done in {time.monotonic() - started:.1f}s")
 
 
@@ -128,7 +132,11 @@ def summarize(database: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
-    run_pipeline(args)
+    try:
+        run_pipeline(args)
+    except (RuntimeError, OSError) as exc:
+        print(f"\ndemo failed: {exc}", file=sys.stderr)
+        return 1
     summarize(args.output)
     print(f"\nDemo finished in {time.monotonic() - started:.0f}s. Explore: duckdb {args.output}")
     return 0

@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,11 +23,9 @@ import pytest
 
 from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
 from scripts.pg_cluster import PostgresCluster
-from tap_fortnox.client import ROW_INDEX, TENANT_ID, FortnoxStream, RowStream
-from tap_fortnox.errors import get_ci
-from tap_fortnox.normalize import snake_case
-from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.client import TENANT_ID
 from tests.e2e.conftest import timed
+from tests.e2e.expected import expected_records, streams
 
 pytestmark = pytest.mark.e2e
 
@@ -51,64 +49,6 @@ PROMISED_TYPES = {
     ("voucher_rows", "credit"): "numeric",
     ("supplier_invoices", "total"): "numeric",
 }
-
-
-@dataclass
-class Stream:
-    """What the test knows about one stream: its class and where the sandbox keeps its data."""
-
-    cls: type[FortnoxStream]
-    resource: str
-    parent: type[FortnoxStream] | None = None
-    keys: tuple[str, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.keys = tuple(self.cls.primary_keys)
-
-    @property
-    def name(self) -> str:
-        return self.cls.name
-
-
-def resource_of(cls: type[FortnoxStream]) -> str:
-    """The sandbox resource behind a stream: the first segment of its API path."""
-    return cls.path.strip("/").split("/")[0]
-
-
-def streams() -> list[Stream]:
-    out = []
-    for cls in STREAM_TYPES:
-        if issubclass(cls, RowStream):
-            parent = cls.parent_stream_type
-            out.append(Stream(cls, resource_of(parent), parent))
-        else:
-            out.append(Stream(cls, resource_of(cls)))
-    return out
-
-
-def snake_record(raw: dict[str, Any]) -> dict[str, Any]:
-    return {snake_case(key): value for key, value in raw.items()}
-
-
-def expected_records(sandbox: SandboxProcess, stream: Stream) -> list[dict[str, Any]]:
-    """The sandbox's records for a stream, with snake_case names (rows carry the parent key)."""
-    documents = sandbox.expected(stream.resource)
-    if stream.parent is None:
-        return [snake_record(doc) for doc in documents]
-    records = []
-    parent_keys = [k for k in stream.parent.primary_keys if k != TENANT_ID]
-    for document in documents:
-        header = snake_record(document)
-        for index, row in enumerate(get_ci(document, stream.parent.rows_key) or [], start=1):
-            record = snake_record(row)
-            record.update({key: header[key] for key in parent_keys})
-            record[ROW_INDEX] = index
-            records.append(record)
-    return records
-
-
-def present(value: Any) -> bool:
-    return value not in (None, "")
 
 
 @dataclass

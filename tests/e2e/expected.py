@@ -1,0 +1,71 @@
+"""What the sandbox says each stream must contain, independent of the tap's output.
+
+Streams are mapped to sandbox resources by their API path; the sandbox's own records
+(``/_sandbox/expected/<resource>``, PascalCase detail bodies) are renamed to snake_case, and row
+streams get their parent's key plus ``row_index``, as the contract (DESIGN.md) says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scripts.meltano_harness import SandboxProcess
+from tap_fortnox.client import ROW_INDEX, TENANT_ID, FortnoxStream, RowStream
+from tap_fortnox.errors import get_ci
+from tap_fortnox.normalize import snake_case
+from tap_fortnox.streams import STREAM_TYPES
+
+
+@dataclass
+class Stream:
+    """What the test knows about one stream: its class and where the sandbox keeps its data."""
+
+    cls: type[FortnoxStream]
+    resource: str
+    parent: type[FortnoxStream] | None = None
+    keys: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = tuple(self.cls.primary_keys)
+
+    @property
+    def name(self) -> str:
+        return self.cls.name
+
+
+def resource_of(cls: type[FortnoxStream]) -> str:
+    """The sandbox resource behind a stream: the first segment of its API path."""
+    return cls.path.strip("/").split("/")[0]
+
+
+def streams() -> list[Stream]:
+    out = []
+    for cls in STREAM_TYPES:
+        if issubclass(cls, RowStream):
+            parent = cls.parent_stream_type
+            out.append(Stream(cls, resource_of(parent), parent))
+        else:
+            out.append(Stream(cls, resource_of(cls)))
+    return out
+
+
+def snake_record(raw: dict[str, Any]) -> dict[str, Any]:
+    return {snake_case(key): value for key, value in raw.items()}
+
+
+def expected_records(sandbox: SandboxProcess, stream: Stream) -> list[dict[str, Any]]:
+    """The sandbox's records for a stream, with snake_case names (rows carry the parent key)."""
+    documents = sandbox.expected(stream.resource)
+    if stream.parent is None:
+        return [snake_record(doc) for doc in documents]
+    records = []
+    parent_keys = [k for k in stream.parent.primary_keys if k != TENANT_ID]
+    for document in documents:
+        header = snake_record(document)
+        for index, row in enumerate(get_ci(document, stream.parent.rows_key) or [], start=1):
+            record = snake_record(row)
+            record.update({key: header[key] for key in parent_keys})
+            record[ROW_INDEX] = index
+            records.append(record)
+    return records

@@ -75,6 +75,8 @@ STRING_IDENTIFIERS = frozenset(
         "OCR",
         "InvoiceReference",
         "InvoiceNumber",  # joins invoices.document_number / supplier invoices' numbers
+        "SupplierInvoiceNumber",  # joins supplier_invoices.given_number
+        "EmployeeId",
         "OrderReference",
         "OfferReference",
         "ContractReference",
@@ -128,6 +130,30 @@ CORRECTIONS: dict[str, dict[str, dict[str, Any]]] = {
     },
     # Money the spec types as strings.
     "customers": {"InvoiceAdministrationFee": NUMBER, "InvoiceFreight": NUMBER},
+    # Counts and dates the spec types as plain strings.
+    "contracts": {"InvoicesRemaining": INTEGER, "LastInvoiceDate": DATE},
+    "assets": {
+        "AcquisitionDate": DATE,
+        "AcquisitionStart": DATE,
+        "DepreciatedTo": DATE,
+        "DepreciationFinal": DATE,
+        "AcquisitionValue": NUMBER,
+        "DepreciateToResidualValue": NUMBER,
+        "ManualOb": NUMBER,
+        "History.Amount": NUMBER,
+        "History.Date": DATE,
+    },
+    "employees": {
+        "AverageHourlyWage": NUMBER,
+        "AverageWeeklyHours": NUMBER,
+        "HourlyPay": NUMBER,
+        "MonthlySalary": NUMBER,
+        "DatedWages.HourlyPay": NUMBER,
+        "DatedWages.MonthlySalary": NUMBER,
+    },
+    # Number is the quantity ("antal") of a salary row.
+    "salary_transactions": {"Amount": NUMBER, "Number": NUMBER},
+    "attendance_transactions": {"Hours": NUMBER},
     # The list item's Unit is the unit code (string); Currency.Unit is the rate unit (a number).
     "currencies": {"Unit": NUMBER},
     # DatabaseNumber is the tenant id; keep it as the digits Fortnox shows.
@@ -195,39 +221,44 @@ class Converter:
 
     def __init__(self, spec: Spec, stream_name: str) -> None:
         self.spec = spec
-        self.corrections = {**CORRECTIONS["*"], **CORRECTIONS.get(stream_name, {})}
+        self.global_corrections = CORRECTIONS["*"]
+        self.corrections = CORRECTIONS.get(stream_name, {})
+        self.used: set[str] = set()
 
-    def object_schema(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    def object_schema(self, schema: dict[str, Any], path: str = "") -> dict[str, Any]:
+        """Properties of an object; `path` is the dotted Fortnox path of the object."""
         schema = self.spec.resolve(schema)
         out: dict[str, Any] = {}
         for raw_name, prop in (schema.get("properties") or {}).items():
             name = snake_case(raw_name)
             if name in out:
                 raise SpecError(f"two properties map to '{name}'")
-            out[name] = self.property_schema(raw_name, prop, depth)
+            out[name] = self.property_schema(raw_name, prop, f"{path}.{raw_name}".lstrip("."))
         return out
 
-    def property_schema(self, raw_name: str, prop: dict[str, Any], depth: int) -> dict[str, Any]:
-        if depth == 0 and raw_name in self.corrections:
-            return copy.deepcopy(self.corrections[raw_name])
+    def property_schema(self, raw_name: str, prop: dict[str, Any], path: str) -> dict[str, Any]:
+        if path in self.corrections:
+            self.used.add(path)
+            return copy.deepcopy(self.corrections[path])
+        if path == raw_name and raw_name in self.global_corrections:  # top level only
+            return copy.deepcopy(self.global_corrections[raw_name])
         scalar = self.spec.resolve(prop).get("type") in ("string", "integer", "number")
         if scalar and raw_name in STRING_IDENTIFIERS:
             return dict(STRING)
         if scalar and raw_name in ACCOUNT_NUMBERS:
             return dict(INTEGER)
-        return self.convert(prop, depth)
+        return self.convert(prop, path)
 
-    def convert(self, prop: dict[str, Any], depth: int) -> dict[str, Any]:
+    def convert(self, prop: dict[str, Any], path: str) -> dict[str, Any]:
         prop = self.spec.resolve(prop)
         kind = prop.get("type")
         if kind is None and prop.get("properties"):
             kind = "object"
         out: dict[str, Any]
         if kind == "object":
-            out = {"type": ["object", "null"], "properties": self.object_schema(prop, depth + 1)}
+            out = {"type": ["object", "null"], "properties": self.object_schema(prop, path)}
         elif kind == "array":
-            items = self.convert(prop.get("items") or {}, depth + 1)
-            out = {"type": ["array", "null"], "items": items}
+            out = {"type": ["array", "null"], "items": self.convert(prop.get("items") or {}, path)}
         elif kind == "string":
             out = dict(STRING)
             if prop.get("format") in ("date", "date-time"):
@@ -281,6 +312,9 @@ def generate(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
         }
     converter = Converter(spec, stream.name)
     props = converter.object_schema(source)
+    unused = set(converter.corrections) - converter.used
+    if unused:
+        raise SpecError(f"{stream.name}: corrections for unknown properties {sorted(unused)}")
 
     extra: dict[str, dict[str, Any]] = {TENANT_ID: {"type": ["string"]}}
     if YEAR in stream.context_params.values():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from tap_fortnox.client import FortnoxStream
-from tap_fortnox.streams import bookkeeping, purchasing, registers, sales
+from tap_fortnox.streams import bookkeeping, purchasing, registers, salary, sales
 
 STREAM_TYPES: tuple[type[FortnoxStream], ...] = (
     *registers.STREAMS,
     *bookkeeping.STREAMS,
     *sales.STREAMS,
     *purchasing.STREAMS,
+    *salary.STREAMS,
 )

@@ -1,5 +1,6 @@
 """Bookkeeping: dimensions (cost centers, projects), financial years and, per financial year,
-the chart of accounts, voucher series and vouchers with their rows."""
+the chart of accounts, voucher series and vouchers with their rows; bookkeeping settings and
+fixed assets."""
 
 from __future__ import annotations
 
@@ -86,6 +87,45 @@ class VoucherRowsStream(RowStream):
     primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number", "row_index")
 
 
+class PredefinedAccountsStream(FortnoxStream):
+    """Which account Fortnox books each kind of transaction on (a small register, one page)."""
+
+    name = "predefined_accounts"
+    path = "/predefinedaccounts"
+    records_key = "PreDefinedAccounts"
+    detail_key = "PreDefinedAccount"
+    primary_keys = (TENANT_ID, "name")
+
+
+class PredefinedVoucherSeriesStream(FortnoxStream):
+    name = "predefined_voucher_series"
+    path = "/predefinedvoucherseries"
+    records_key = "PreDefinedVoucherSeriesCollection"
+    detail_key = "PreDefinedVoucherSeries"
+    primary_keys = (TENANT_ID, "name")
+
+
+class AccountChartsStream(FortnoxStream):
+    name = "account_charts"
+    path = "/accountcharts"
+    records_key = "AccountCharts"
+    detail_key = "AccountChart"
+    primary_keys = (TENANT_ID, "name")
+
+
+class AssetsStream(FortnoxStream):
+    """Fixed assets (the detail response wraps the asset in "Assets")."""
+
+    name = "assets"
+    path = "/assets"
+    records_key = "Assets"
+    detail_key = "Assets"
+    detail_path = "/assets/{Id}"
+    fetch_details = True
+    primary_keys = (TENANT_ID, "id")
+    replication_key = SYNC_STARTED_AT
+
+
 STREAMS: tuple[type[FortnoxStream], ...] = (
     CostCentersStream,
     ProjectsStream,
@@ -94,4 +134,8 @@ STREAMS: tuple[type[FortnoxStream], ...] = (
     VoucherSeriesStream,
     VouchersStream,
     VoucherRowsStream,
+    PredefinedAccountsStream,
+    PredefinedVoucherSeriesStream,
+    AccountChartsStream,
+    AssetsStream,
 )

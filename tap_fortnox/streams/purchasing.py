@@ -1,4 +1,4 @@
-"""Purchasing: suppliers, supplier invoices (with rows) and supplier invoice payments.
+"""Purchasing: suppliers, supplier invoices (with rows), supplier invoice payments and accruals.
 
 Full detail records (list items are partial), incremental on `lastmodified`; where an endpoint
 rejects the filter (error 2000588) a sync turns into a full read.
@@ -48,9 +48,23 @@ class SupplierInvoicePaymentsStream(FortnoxStream):
     replication_key = SYNC_STARTED_AT
 
 
+class SupplierInvoiceAccrualsStream(FortnoxStream):
+    """Accrual plans of supplier invoices (their rows stay a nested array)."""
+
+    name = "supplier_invoice_accruals"
+    path = "/supplierinvoiceaccruals"
+    records_key = "SupplierInvoiceAccruals"
+    detail_key = "SupplierInvoiceAccrual"
+    detail_path = "/supplierinvoiceaccruals/{SupplierInvoiceNumber}"
+    fetch_details = True
+    primary_keys = (TENANT_ID, "supplier_invoice_number")
+    replication_key = SYNC_STARTED_AT
+
+
 STREAMS: tuple[type[FortnoxStream], ...] = (
     SuppliersStream,
     SupplierInvoicesStream,
     SupplierInvoiceRowsStream,
     SupplierInvoicePaymentsStream,
+    SupplierInvoiceAccrualsStream,
 )

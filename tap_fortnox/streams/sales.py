@@ -1,4 +1,5 @@
-"""Sales: customers, articles, invoices, orders, offers (with their rows) and invoice payments.
+"""Sales: customers, articles, invoices, orders, offers, contracts (with their rows), invoice
+payments, tax reductions and invoice accruals.
 
 Full detail records everywhere (list items are partial), incremental on `lastmodified`.
 """
@@ -92,6 +93,49 @@ class OfferRowsStream(RowStream):
     primary_keys = (TENANT_ID, "document_number", "row_index")
 
 
+class ContractsStream(DocumentStream):
+    name = "contracts"
+    path = "/contracts"
+    records_key = "Contracts"
+    detail_key = "Contract"
+    detail_path = "/contracts/{DocumentNumber}"
+    rows_key = "InvoiceRows"
+    primary_keys = (TENANT_ID, "document_number")
+    replication_key = SYNC_STARTED_AT
+
+
+class ContractRowsStream(RowStream):
+    name = "contract_rows"
+    parent_stream_type = ContractsStream
+    primary_keys = (TENANT_ID, "document_number", "row_index")
+
+
+class TaxReductionsStream(FortnoxStream):
+    """ROT/RUT tax reductions on invoices, orders and offers."""
+
+    name = "tax_reductions"
+    path = "/taxreductions"
+    records_key = "TaxReductions"
+    detail_key = "TaxReduction"
+    detail_path = "/taxreductions/{Id}"
+    fetch_details = True
+    primary_keys = (TENANT_ID, "id")
+    replication_key = SYNC_STARTED_AT
+
+
+class InvoiceAccrualsStream(FortnoxStream):
+    """Accrual plans of invoices (their rows stay a nested array)."""
+
+    name = "invoice_accruals"
+    path = "/invoiceaccruals"
+    records_key = "InvoiceAccruals"
+    detail_key = "InvoiceAccrual"
+    detail_path = "/invoiceaccruals/{InvoiceNumber}"
+    fetch_details = True  # a list item has 4 fields
+    primary_keys = (TENANT_ID, "invoice_number")
+    replication_key = SYNC_STARTED_AT
+
+
 STREAMS: tuple[type[FortnoxStream], ...] = (
     CustomersStream,
     ArticlesStream,
@@ -102,4 +146,8 @@ STREAMS: tuple[type[FortnoxStream], ...] = (
     OrderRowsStream,
     OffersStream,
     OfferRowsStream,
+    ContractsStream,
+    ContractRowsStream,
+    TaxReductionsStream,
+    InvoiceAccrualsStream,
 )

@@ -1,0 +1,50 @@
+"""Payroll: employees and their salary, absence and attendance transactions (scope `salary`)."""
+
+from __future__ import annotations
+
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, FortnoxStream
+
+
+class EmployeesStream(FortnoxStream):
+    """Employees (a list item is nearly the whole record; `lastmodified` is not accepted)."""
+
+    name = "employees"
+    path = "/employees"
+    records_key = "Employees"
+    detail_key = "Employee"
+    primary_keys = (TENANT_ID, "employee_id")
+
+
+class SalaryTransactionsStream(FortnoxStream):
+    name = "salary_transactions"
+    path = "/salarytransactions"
+    records_key = "SalaryTransactions"
+    detail_key = "SalaryTransaction"
+    primary_keys = (TENANT_ID, "salary_row")
+    replication_key = SYNC_STARTED_AT
+
+
+class AbsenceTransactionsStream(FortnoxStream):
+    name = "absence_transactions"
+    path = "/absencetransactions"
+    records_key = "AbsenceTransactions"
+    detail_key = "AbsenceTransaction"
+    primary_keys = (TENANT_ID, "id")
+    replication_key = SYNC_STARTED_AT
+
+
+class AttendanceTransactionsStream(FortnoxStream):
+    name = "attendance_transactions"
+    path = "/attendancetransactions"
+    records_key = "AttendanceTransactions"
+    detail_key = "AttendanceTransaction"
+    primary_keys = (TENANT_ID, "id")
+    replication_key = SYNC_STARTED_AT
+
+
+STREAMS: tuple[type[FortnoxStream], ...] = (
+    EmployeesStream,
+    SalaryTransactionsStream,
+    AbsenceTransactionsStream,
+    AttendanceTransactionsStream,
+)

@@ -42,7 +42,8 @@ def validator() -> Draft7Validator:
     if not entry.is_file():
         pytest.fail(
             f"Meltano Hub schemas not found at {SCHEMAS}: expected the shared folder beside the "
-            "repository (../shared/meltano-hub-schemas) or MELTANO_HUB_SCHEMAS pointing at it"
+            "repository (../shared/meltano-hub-schemas) or MELTANO_HUB_SCHEMAS pointing at it",
+            pytrace=False,
         )
     # The schemas' $ids and $refs are relative (e.g. "../common/base_setting.schema.json" from
     # common/common.schema.json); their file names are unique, so resolve each by name.

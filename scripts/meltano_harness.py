@@ -33,7 +33,10 @@ FOREIGN_ENV_PREFIXES = ("TAP_FORTNOX_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "T
 FOREIGN_ENV_EXACT = ("MELTANO_ENVIRONMENT", "MELTANO_DATABASE_URI", "FORTNOX_SANDBOX_URL")
 # With the sandbox's rate limit off, the tap's own limiter would be the only brake: turn it off.
 UNTHROTTLED_TAP = {"rate_limit_requests": 0}
-ERROR_LINE = re.compile(r"\[(error|critical)\s*\]|\| (ERROR|CRITICAL) ")
+# Structured error records, and the last line of a plain traceback (pipelinewise targets).
+ERROR_LINE = re.compile(
+    r"\[(error|critical)\s*\]|\| (ERROR|CRITICAL) |\] [\w-]+ +([\w.]+(Error|Exception)): "
+)
 SECRET_IN_LOG = re.compile(r"((?:secret|token)\w*:)\s*\S+", re.IGNORECASE)
 
 

@@ -199,6 +199,10 @@ class Meltano:
             for key, value in os.environ.items()
             if not key.startswith(FOREIGN_ENV_PREFIXES) and key not in FOREIGN_ENV_EXACT
         }
+        # Point the Hub at a closed local port: every plugin must come from meltano.yml and PyPI,
+        # so a Hub lookup would fail the run instead of silently depending on the Hub.
+        env["MELTANO_HUB_URL"] = "http://127.0.0.1:9"
+        env["MELTANO_HUB_API_ROOT"] = "http://127.0.0.1:9/meltano/api/v1"
         env["MELTANO_CLI_DISABLE_VERSION_CHECK"] = "1"
         env["MELTANO_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         env["NO_COLOR"] = "1"

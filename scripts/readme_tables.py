@@ -28,7 +28,6 @@ README = ROOT / "README.md"
 
 def stream_rows() -> list[dict[str, str]]:
     """Facts about each stream, read from the tap's stream classes (no network, no config)."""
-    from tap_fortnox.auth import STREAM_SCOPES
     from tap_fortnox.tap import TapFortnox
 
     tap = TapFortnox(config={}, validate_config=False, setup_mapper=False)
@@ -40,7 +39,7 @@ def stream_rows() -> list[dict[str, str]]:
                 "name": stream.name,
                 "key": ", ".join(stream.primary_keys or []),
                 "replication": replication(stream),
-                "scope": getattr(stream, "scope", None) or STREAM_SCOPES.get(stream.name, ""),
+                "scope": stream.scope or "",
                 "parent": parent.name if parent is not None else "",
             }
         )

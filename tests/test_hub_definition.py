@@ -140,3 +140,14 @@ def test_capabilities_and_groups_are_the_taps(hub):
     assert len(flows) == 3
     assert all(set(group) <= names for group in flows)
     assert ["access_token"] in flows
+
+
+def test_default_select_leaves_out_only_real_streams(hub):
+    """Every `!stream.*` rule names a stream the tap has, and the core streams stay selected."""
+    from tap_fortnox.streams import STREAM_TYPES
+
+    names = {stream.name for stream in STREAM_TYPES}
+    left_out = {rule[1:].split(".")[0] for rule in hub["select"][1:]}
+    assert left_out <= names, left_out - names
+    core = {"invoices", "invoice_rows", "vouchers", "voucher_rows", "accounts", "customers"}
+    assert not core & left_out

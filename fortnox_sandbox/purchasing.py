@@ -64,6 +64,7 @@ class SupplierSource(NumberedSource):
             "OrganisationNumber": p.org,
             "OurCustomerNumber": str(rnd.randint(10000, 99999)),
             "Phone1": a.phone,
+            "SupplierNumber": p.number,
             "PreDefinedAccount": str(rnd.choice(bas.COST_ACCOUNTS)),
             "TermsOfPayment": p.terms,
             "VATNumber": f"SE{p.org.replace('-', '')}01" if p.org else "",

@@ -160,7 +160,7 @@ class FortnoxStream(RESTStream[int]):
         return self.name not in (self.config.get("list_only_streams") or ())
 
     def get_new_paginator(self) -> BaseAPIPaginator:
-        return FortnoxPaginator() if self.records_key else SinglePagePaginator()
+        return FortnoxPaginator(self.records_key) if self.records_key else SinglePagePaginator()
 
     def query_params(self, context: Context | None) -> dict[str, Any]:
         """Parameters every request of this stream carries (list and detail)."""
@@ -205,9 +205,21 @@ class FortnoxStream(RESTStream[int]):
             )
         if isinstance(items, dict):  # one item where a list belongs
             items = [items]
+        if not isinstance(items, list):
+            raise FortnoxAPIError(
+                f"Stream '{self.name}': GET {request_path(response)} returned "
+                f"'{self.records_key}' as {type(items).__name__}, not a list"
+            )
         for item in items:
             if isinstance(item, dict):
                 yield item
+            else:
+                self.logger.warning(
+                    "Stream '%s': GET %s listed %r, not an object; skipped",
+                    self.name,
+                    request_path(response),
+                    str(item)[:40],
+                )
 
     def _log_page(self, info: PageInfo | None) -> None:
         if info and info.total_pages and info.total_pages > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from singer_sdk.pagination import PageNumberPaginator
@@ -39,28 +40,45 @@ def page_info(body: Any) -> PageInfo | None:
     )
 
 
-def has_next_page(info: PageInfo | None, requested_page: int) -> bool:
+def has_next_page(info: PageInfo | None, requested_page: int, full_page: int | None = None) -> bool:
     """Whether another page exists after `requested_page`.
 
     A response without `MetaInformation` (or without `@TotalPages`) is the only page: some small
-    registers ignore `limit` and omit it. A page beyond `@TotalPages` is never requested.
+    registers ignore `limit` and omit it. A page beyond `@TotalPages` is never requested, unless
+    the page was full (`full_page` is its `limit`) and `@TotalResources` says more records exist:
+    a `@TotalPages` that is too small must not lose records.
     """
-    if info is None or info.total_pages is None:
+    if info is None:
         return False
     current = info.current_page if info.current_page is not None else requested_page
-    return current < info.total_pages
+    if info.total_pages is not None and current < info.total_pages:
+        return True
+    return bool(
+        full_page
+        and info.total_resources is not None
+        and current * full_page < info.total_resources
+    )
 
 
 class FortnoxPaginator(PageNumberPaginator):
     """Pages 1, 2, ... until `@CurrentPage` reaches `@TotalPages`."""
 
-    def __init__(self) -> None:
+    def __init__(self, records_key: str | None = None) -> None:
         super().__init__(start_value=1)
+        self.records_key = records_key
         self.last_info: PageInfo | None = None
 
     def has_more(self, response: requests.Response) -> bool:
-        self.last_info = page_info(json_body(response))
-        return has_next_page(self.last_info, self.current_value)
+        body = json_body(response)
+        self.last_info = page_info(body)
+        return has_next_page(self.last_info, self.current_value, self._full_page(response, body))
+
+    def _full_page(self, response: requests.Response, body: Any) -> int | None:
+        """The request's `limit` if the page held exactly that many records, else None."""
+        url = response.request.url if response.request is not None else None
+        limit = _int(parse_qs(urlsplit(url or "").query).get("limit", [None])[0])
+        items = get_ci(body, self.records_key) if self.records_key else None
+        return limit if limit and isinstance(items, list) and len(items) == limit else None
 
     def get_next(self, response: requests.Response) -> int | None:
         info = self.last_info

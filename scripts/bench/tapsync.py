@@ -1,0 +1,340 @@
+"""Run tap-fortnox against a Sandbox and judge the run by the sandbox's own data.
+
+- `run_tap` syncs in-process and keeps the Singer messages; `start_cli`/`run_cli` run the real
+  `tap-fortnox` command with a config and catalog (for kills, exit codes and peak memory).
+- `served_streams` are the tap's streams (tap_fortnox.streams.STREAM_TYPES, whatever is
+  registered at run time) that the sandbox can answer.
+- `expected_keys` are the primary keys a complete sync must emit, from the sandbox's records.
+- `minimum_requests` is the fewest API requests any tap could use: one list request per page
+  of `page_size` (at least one per list and financial year) plus one detail per record for the
+  streams that fetch details; with `since`, only the records changed since then (where Fortnox
+  offers `lastmodified`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fortnox_sandbox import Sandbox
+from fortnox_sandbox.api import Api
+from fortnox_sandbox.resources import RESOURCES, SINGLES
+from tap_fortnox.client import ROW_INDEX, TENANT_ID, YEAR, FortnoxStream, RowStream
+from tap_fortnox.normalize import snake_case
+from tap_fortnox.tap import TapFortnox
+
+ROOT = Path(__file__).resolve().parents[2]
+TAP_COMMAND = str(Path(sys.executable).with_name("tap-fortnox"))
+
+
+# --- streams and the sandbox ----------------------------------------------------------------
+
+
+def resource_of(stream: FortnoxStream) -> str | None:
+    """The Fortnox path name a stream lists ("customers", "settings/company"); None for rows."""
+    if isinstance(stream, RowStream):
+        return None
+    return stream.path.strip("/") or None
+
+
+def parent_of(tap: TapFortnox, stream: FortnoxStream) -> FortnoxStream | None:
+    parent_type = stream.parent_stream_type
+    if parent_type is None:
+        return None
+    return next((s for s in tap.streams.values() if type(s) is parent_type), None)
+
+
+def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
+    """Whether the sandbox answers this stream (rows: whether it answers their documents)."""
+    if isinstance(stream, RowStream):
+        parent = parent_of(tap, stream)
+        return parent is not None and is_served(sb, tap, parent)
+    resource = resource_of(stream)
+    tenant = sb.tenants[sb.tenant_ids[0]]
+    return resource is not None and (resource in SINGLES or tenant.has(resource))
+
+
+def served_streams(sb: Sandbox, tap: TapFortnox) -> list[str]:
+    return [name for name, stream in tap.streams.items() if is_served(sb, tap, stream)]
+
+
+def _collections(sb: Sandbox, resource: str, tenant_id: str | None) -> list[tuple[int, Any]]:
+    """(financial-year id or 0, collection) pairs of a resource; the tap reads every one."""
+    return sb.tenants[tenant_id or sb.tenant_ids[0]].collections(resource)
+
+
+def _fetches_details(stream: FortnoxStream) -> bool:
+    return bool(stream.details_enabled and stream.detail_path)
+
+
+@dataclass(frozen=True)
+class Need:
+    """The fewest requests a stream can be read with."""
+
+    lists: int
+    details: int
+
+    @property
+    def total(self) -> int:
+        return self.lists + self.details
+
+
+def minimum_requests(
+    sb: Sandbox,
+    tap: TapFortnox,
+    streams: Iterable[str],
+    since: float | None = None,
+    tenant_id: str | None = None,
+) -> dict[str, Need]:
+    """Per list resource: the fewest requests that read `streams` completely (see module doc).
+
+    `since` (epoch seconds): only records changed since then, for resources whose list accepts
+    `lastmodified`; others must be listed in full.
+    """
+    needs: dict[str, Need] = {}
+    for name in streams:
+        stream = tap.streams[name]
+        resource = resource_of(stream)
+        if resource is None:
+            continue  # rows come with their documents' details
+        if resource in SINGLES:
+            needs[resource] = Need(1, 0)
+            continue
+        res = RESOURCES[resource]
+        lists = details = 0
+        for _year, coll in _collections(sb, resource, tenant_id):
+            changed = coll.select(since if res.lastmodified else None).total
+            lists += max(1, math.ceil(changed / stream.page_size)) if res.paged else 1
+            details += changed if _fetches_details(stream) else 0
+        needs[resource] = Need(lists, details)
+    return needs
+
+
+def api_requests_by_resource(sb: Sandbox, resources: Iterable[str]) -> Counter[str]:
+    """Requests the sandbox counted per resource (list and detail paths; OAuth left out)."""
+    by_path: Mapping[str, int] = sb.counters()["by_path"]
+    known = sorted(resources, key=len, reverse=True)  # "settings/company" before "settings"
+    counts: Counter[str] = Counter()
+    for path, n in by_path.items():
+        if not path.startswith("/3/"):
+            continue
+        rest = path[3:].strip("/")
+        match = next((r for r in known if rest == r or rest.startswith(r + "/")), rest)
+        counts[match] += n
+    return counts
+
+
+# --- what a complete sync emits -------------------------------------------------------------
+
+
+def _field_value(raw: Mapping[str, Any], key: str) -> Any:
+    for name, value in raw.items():
+        if snake_case(name) == key:
+            return value
+    raise KeyError(f"no Fortnox field for primary key {key!r} in {sorted(raw)[:8]}...")
+
+
+def _key(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple("" if v is None else str(v) for v in values)
+
+
+def record_key(stream: FortnoxStream, record: Mapping[str, Any]) -> tuple[str, ...]:
+    return _key(record.get(pk) for pk in stream.primary_keys)
+
+
+def _raw_key(
+    stream: FortnoxStream, raw: Mapping[str, Any], tenant_id: str, year: int, extra: Mapping
+) -> tuple[str, ...]:
+    values = []
+    for pk in stream.primary_keys:
+        if pk == TENANT_ID:
+            values.append(tenant_id)
+        elif pk in extra:
+            values.append(extra[pk])
+        elif pk == YEAR:
+            values.append(year)
+        else:
+            values.append(_field_value(raw, pk))
+    return _key(values)
+
+
+def expected_keys(
+    sb: Sandbox, tap: TapFortnox, name: str, tenant_id: str | None = None
+) -> Counter[tuple[str, ...]]:
+    """The primary keys of every record a full sync of stream `name` must emit."""
+    tenant_id = tenant_id or sb.tenant_ids[0]
+    stream = tap.streams[name]
+    keys: Counter[tuple[str, ...]] = Counter()
+    if isinstance(stream, RowStream):
+        parent = parent_of(tap, stream)
+        assert parent is not None
+        rows_key = getattr(parent, "rows_key", "")
+        for year, detail in _raw_records(sb, parent, tenant_id):
+            parent_key = dict(
+                zip(parent.primary_keys, _raw_key(parent, detail, tenant_id, year, {}), strict=True)
+            )
+            for index, row in enumerate(detail.get(rows_key) or [], start=1):
+                extra = {**parent_key, ROW_INDEX: index}
+                keys[_raw_key(stream, row, tenant_id, year, extra)] += 1
+        return keys
+    for year, raw in _raw_records(sb, stream, tenant_id):
+        keys[_raw_key(stream, raw, tenant_id, year, {})] += 1
+    return keys
+
+
+def _raw_records(
+    sb: Sandbox, stream: FortnoxStream, tenant_id: str
+) -> Iterable[tuple[int, dict[str, Any]]]:
+    resource = resource_of(stream)
+    assert resource is not None
+    if resource in SINGLES:
+        yield 0, sb.expected(resource, tenant_id)[0]
+        return
+    res = RESOURCES[resource]
+    tenant = sb.tenants[tenant_id]
+    for year, coll in _collections(sb, resource, tenant_id):
+        for pos in coll.select().all():
+            detail = coll.record_at(pos)
+            if detail is None:
+                continue
+            # What the tap emits: the list item, merged with the detail where it fetches one.
+            item = Api._item(tenant, res, coll, pos, detail)
+            yield year, ({**item, **detail} if _fetches_details(stream) else item)
+
+
+# --- running the tap ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """The Singer messages of one tap run (and the error that ended it, if any)."""
+
+    messages: list[dict[str, Any]]
+    error: BaseException | None = None
+    stderr: str = ""
+    returncode: int | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        for message in self.messages:
+            if message.get("type") == "RECORD":
+                self.counts[message["stream"]] += 1
+
+    def records(self, stream: str) -> list[dict[str, Any]]:
+        return [
+            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+
+    @property
+    def states(self) -> list[dict[str, Any]]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    @property
+    def state(self) -> dict[str, Any]:
+        states = self.states
+        return states[-1] if states else {}
+
+
+def parse_messages(text: str) -> list[dict[str, Any]]:
+    """Singer lines -> messages; a last line cut off by a kill is left out."""
+    messages = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            messages.append(json.loads(line, parse_float=Decimal))
+        except ValueError:
+            continue  # only the last line of a killed process can be partial
+    return messages
+
+
+def select(tap: TapFortnox, streams: Iterable[str] | None) -> None:
+    wanted = set(tap.streams) if streams is None else set(streams)
+    for name, stream in tap.streams.items():
+        stream.selected = name in wanted
+
+
+def run_tap(
+    config: Mapping[str, Any],
+    streams: Iterable[str] | None = None,
+    state: Mapping[str, Any] | None = None,
+    *,
+    allow_error: bool = False,
+) -> Run:
+    """Sync `streams` (all if None) in-process; an error ends the run (raised unless allowed)."""
+    tap = TapFortnox(config=dict(config), state=dict(state or {}))
+    select(tap, streams)
+    out = io.StringIO()
+    error: BaseException | None = None
+    try:
+        with redirect_stdout(out):
+            tap.sync_all()
+    except Exception as exc:
+        if not allow_error:
+            raise
+        error = exc
+    return Run(parse_messages(out.getvalue()), error)
+
+
+def catalog_for(config: Mapping[str, Any], streams: Iterable[str]) -> dict[str, Any]:
+    """The tap's discovered catalog with exactly `streams` selected."""
+    wanted = set(streams)
+    catalog = TapFortnox(config=dict(config)).catalog_dict
+    for entry in catalog["streams"]:
+        for item in entry.get("metadata", []):
+            if not item.get("breadcrumb"):
+                item["metadata"]["selected"] = entry["tap_stream_id"] in wanted
+    return catalog
+
+
+def write_inputs(
+    directory: Path,
+    config: Mapping[str, Any],
+    streams: Iterable[str],
+    state: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Write config, catalog (and state) files; returns the tap-fortnox arguments."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {"config": dict(config), "catalog": catalog_for(config, streams)}
+    if state:
+        files["state"] = dict(state)
+    args = []
+    for kind, content in files.items():
+        path = directory / f"{kind}.json"
+        path.write_text(json.dumps(content))
+        args += [f"--{kind}", str(path)]
+    return args
+
+
+def start_cli(
+    args: list[str], stdout: Any = subprocess.PIPE, stderr: Any = subprocess.PIPE
+) -> subprocess.Popen:
+    """`tap-fortnox ARGS` in a new process. A caller reading stdout line by line must send
+    stderr to a file: an undrained stderr pipe fills up and stalls the tap."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [TAP_COMMAND, *args],
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def run_cli(args: list[str], timeout: float = 120) -> Run:
+    """Run `tap-fortnox ARGS` to the end and collect its messages, stderr and exit code."""
+    process = start_cli(args)
+    out, err = process.communicate(timeout=timeout)
+    return Run(parse_messages(out), None, err, process.returncode)

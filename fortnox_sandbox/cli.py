@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(config, fh, indent=2)
         print(f"  tap config:    {args.config_out}")
     print(f"READY {sb.base_url}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         sb.serve_forever()
     except KeyboardInterrupt:

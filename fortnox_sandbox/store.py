@@ -28,6 +28,8 @@ class Source:
     size: int = 0
     #: a text field that `touch` rewrites, so that a changed record is visibly different
     touch_field: str | None = "Comments"
+    #: whether `build` can make records beyond `size` (touch with create=True)
+    creatable: bool = True
 
     def key(self, pos: int) -> str:
         raise NotImplementedError
@@ -70,6 +72,8 @@ class NumberedSource(Source):
 
 class StaticSource(Source):
     """A small register held as a list of shaped records, keyed by one field."""
+
+    creatable = False
 
     def __init__(self, records: list[Record], key_field: str, mtime: float) -> None:
         self.records = records
@@ -244,6 +248,8 @@ class Collection:
         with self.lock:
             rnd = random.Random(self.seed * 7919 + self.version * 104729 + self.uid)
             if create:
+                if not self.source.creatable:
+                    raise ValueError("this register cannot grow: touch it without create")
                 for _ in range(count):
                     pos = self.source.size + self.created
                     self.created += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from .api import Api, Settings
@@ -147,7 +147,10 @@ class Sandbox:
         config: dict[str, Any] = {
             "api_url": self.api_url,
             "auth_url": self.auth_url,
-            "start_date": f"{tenant.ctx.years[0].start.isoformat()}T00:00:00Z",
+            # Stockholm midnight at the start of the first financial year, before all its data.
+            "start_date": datetime.fromtimestamp(tenant.ctx.t0, timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ),
         }
         if flow == "client_credentials":
             config.update(

@@ -7,8 +7,9 @@ import json
 import subprocess
 import sys
 import urllib.parse
-from datetime import date
+from datetime import date, datetime
 
+from fortnox_sandbox.clock import local
 from tests.sandbox.helpers import get, request
 
 
@@ -62,6 +63,11 @@ def test_tap_config_flows(sandbox):
         cc
     )
     assert "refresh_token" in sandbox.tap_config("refresh_token")
+    start = datetime.fromisoformat(cc["start_date"].replace("Z", "+00:00"))
+    since = f"{local(start.timestamp()):%Y-%m-%d %H:%M}"
+    everything = get(sandbox, "/invoices", limit=1)[1]["MetaInformation"]["@TotalResources"]
+    after_start = get(sandbox, "/invoices", limit=1, lastmodified=since)[1]["MetaInformation"]
+    assert after_start["@TotalResources"] == everything
     assert (
         get(sandbox, "/units", token=sandbox.tap_config("access_token")["access_token"])[0] == 200
     )

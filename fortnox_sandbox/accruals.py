@@ -81,9 +81,12 @@ class TaxReductionSource(NumberedSource):
 class InvoiceAccrualSource(_Spaced):
     touch_field = "Description"
 
+    def __init__(self, ctx: Context, invoices: InvoiceSource, count: int) -> None:
+        super().__init__(ctx, invoices, count)
+        self.invoices = invoices
+
     def build(self, pos: int) -> Record:
-        inv: InvoiceSource = self.ledger  # type: ignore[assignment]
-        d = inv.document(self.doc_index(pos))
+        d = self.invoices.document(self.doc_index(pos))
         total = d.sums.net
         values = {
             "@url": self.ctx.url(f"/invoiceaccruals/{d.number}"),
@@ -108,9 +111,12 @@ class InvoiceAccrualSource(_Spaced):
 class SupplierInvoiceAccrualSource(_Spaced):
     touch_field = "Description"
 
+    def __init__(self, ctx: Context, invoices: SupplierInvoiceSource, count: int) -> None:
+        super().__init__(ctx, invoices, count)
+        self.invoices = invoices
+
     def build(self, pos: int) -> Record:
-        inv: SupplierInvoiceSource = self.ledger  # type: ignore[assignment]
-        p = inv.purchase(self.doc_index(pos))
+        p = self.invoices.purchase(self.doc_index(pos))
         account, total = p.costs[0]
         values = {
             "@url": self.ctx.url(f"/supplierinvoiceaccruals/{p.number}"),

@@ -9,6 +9,7 @@ invoices day by day). Invoice i is paid by payment i, 30 days later, if that day
 from __future__ import annotations
 
 import functools
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,7 +43,7 @@ BASE_RATES = {
 PAYMENT_DELAY_DAYS = 30
 
 
-def currency_rate(rnd, currency: str) -> Decimal:  # noqa: ANN001
+def currency_rate(rnd: random.Random, currency: str) -> Decimal:
     base = BASE_RATES[currency]
     if currency == "SEK":
         return base

@@ -18,7 +18,7 @@ from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, RESOURCES, SINGLES
 from .scales import SCALES
 from .server import make_server
-from .store import RecordCache
+from .store import Collection, RecordCache
 from .tenant import Tenant
 
 
@@ -185,7 +185,7 @@ class Sandbox:
             out.extend(coll.records())
         return out
 
-    def _collection(self, resource: str, tenant_id: str | None, year: int | None):  # noqa: ANN202
+    def _collection(self, resource: str, tenant_id: str | None, year: int | None) -> Collection:
         tenant = self._tenant(tenant_id)
         if not tenant.has(resource):
             raise ValueError(f"unknown resource {resource!r}")

@@ -176,14 +176,14 @@ class Tenant:
 
     def collection(self, name: str, year: int = 0) -> Collection | None:
         """The collection of resource `name` (of financial year `year` for per-year resources)."""
-        factory = self._factories.get(name)
-        if factory is None:
-            return None
+        return self._collection(name, year) if self.has(name) else None
+
+    def _collection(self, name: str, year: int) -> Collection:
         key = (name, year if RESOURCES[name].per_year else 0)
         with self._lock:
             found = self._collections.get(key)
             if found is None:
-                found = Collection(factory(key[1]), self.cache, self.seed)
+                found = Collection(self._factories[name](key[1]), self.cache, self.seed)
                 self._collections[key] = found
         return found
 
@@ -191,9 +191,8 @@ class Tenant:
         """All (year, collection) pairs of a resource (every financial year if per year)."""
         if not self.has(name):
             return []
-        if RESOURCES[name].per_year:
-            return [(y.id, self.collection(name, y.id)) for y in self.ctx.years]  # type: ignore[misc]
-        return [(0, self.collection(name))]  # type: ignore[list-item]
+        years = [y.id for y in self.ctx.years] if RESOURCES[name].per_year else [0]
+        return [(year, self._collection(name, year)) for year in years]
 
     def single(self, path: str) -> dict | None:
         spec = SINGLES.get(path)

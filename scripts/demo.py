@@ -138,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     summarize(args.output)
-    print(f"\nDemo finished in {time.monotonic() - started:.0f}s. Explore: duckdb {args.output}")
+    print(
+        f"\nDemo finished in {time.monotonic() - started:.0f}s. Explore the data: "
+        f".venv/bin/python -c \"import duckdb; duckdb.connect('{args.output}').sql("
+        f"'from {SCHEMA}.invoices limit 5').show()\""
+    )
     return 0
 
 

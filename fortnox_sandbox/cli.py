@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C
+    raise KeyboardInterrupt  # stops serve_forever; the server is then closed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             as_of=args.as_of,
         )
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         print(f"fortnox-sandbox: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"fortnox-sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     print(f"Fortnox sandbox: seed {sb.seed}, scale {sb.scale}, data up to {sb.as_of}")
     print(f"  base url:      {sb.base_url}")
@@ -82,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(config, fh, indent=2)
         print(f"  tap config:    {args.config_out}")
     print(f"READY {sb.base_url}", flush=True)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: it is ignored in background jobs
+        signal.signal(signum, _interrupt)
     try:
         sb.serve_forever()
     except KeyboardInterrupt:

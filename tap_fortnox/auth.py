@@ -82,6 +82,7 @@ STREAM_SCOPES: dict[str, str] = {
     "prices": "price",
     "company_information": "companyinformation",
     "contracts": "invoice",
+    "contract_rows": "invoice",
     "tax_reductions": "invoice",
     "invoice_accruals": "invoice",
     "supplier_invoice_accruals": "supplierinvoice",

@@ -12,6 +12,7 @@ Shared by the demo (scripts/demo.py) and the end-to-end tests (tests/e2e/):
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -239,7 +240,14 @@ class Meltano:
         return result
 
     def install(self, echo: bool = False) -> float:
-        """``meltano install`` (idempotent: upgrades existing venvs); returns the seconds taken."""
+        """``meltano install`` (idempotent: upgrades existing venvs); returns the seconds taken.
+
+        Test sessions of several developers may share one work tree: installs into the same
+        .meltano/ take turns (a file lock) instead of rewriting one virtualenv at once."""
         started = time.monotonic()
-        self("install", echo=echo)
+        lock_path = ROOT / ".meltano" / "install.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self("install", echo=echo)
         return time.monotonic() - started

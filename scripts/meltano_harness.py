@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -132,7 +133,8 @@ class SandboxProcess:
         return str(self.config["tenant_id"])
 
     def control(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> Any:
-        """Call the sandbox's HTTP control surface, e.g. ``control("GET", "expected/invoices")``."""
+        """Call the sandbox's HTTP control surface, e.g. ``control("GET", "counters")``.
+        JSON numbers with a fraction come back as Decimal, exactly as sent."""
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(
             f"{self.base_url}/_sandbox/{path.lstrip('/')}",
@@ -142,7 +144,7 @@ class SandboxProcess:
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
-        return json.loads(body) if body else None
+        return json.loads(body, parse_float=Decimal) if body else None
 
     def expected(self, resource: str) -> list[dict[str, Any]]:
         """Every current record of a Fortnox resource ("invoices") as its detail body."""

@@ -223,15 +223,22 @@ class Meltano:
         """Run ``meltano --environment ENV ARGS``; raise with the output's tail if it fails."""
         command = [venv_executable("meltano"), "--environment", self.environment, *args]
         full_env = {**self.base_env(), **(env or {})}
-        result = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=full_env,
-            capture_output=not echo,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        # Several sessions may share this work tree and its .meltano/ (developers' test runs, the
+        # demo). `meltano install` rewrites the plugin venvs and clears .meltano/run/, which a
+        # running pipeline reads: installs run alone, everything else side by side.
+        lock_path = ROOT / ".meltano" / "harness.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        with lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if args[:1] == ("install",) else fcntl.LOCK_SH)
+            result = subprocess.run(
+                command,
+                cwd=ROOT,
+                env=full_env,
+                capture_output=not echo,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
         if result.returncode != 0:
             output = (result.stdout or "") + (result.stderr or "")
             raise RuntimeError(
@@ -242,14 +249,7 @@ class Meltano:
         return result
 
     def install(self, echo: bool = False) -> float:
-        """``meltano install`` (idempotent: upgrades existing venvs); returns the seconds taken.
-
-        Test sessions of several developers may share one work tree: installs into the same
-        .meltano/ take turns (a file lock) instead of rewriting one virtualenv at once."""
+        """``meltano install`` (idempotent: upgrades existing venvs); returns the seconds taken."""
         started = time.monotonic()
-        lock_path = ROOT / ".meltano" / "install.lock"
-        lock_path.parent.mkdir(exist_ok=True)
-        with lock_path.open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self("install", echo=echo)
+        self("install", echo=echo)
         return time.monotonic() - started

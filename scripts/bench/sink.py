@@ -1,0 +1,76 @@
+"""Where a benchmarked tap writes its Singer messages: /dev/null, counting records per stream and
+keeping the last STATE (both text and bytes writers, so the msgspec writer works too)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_RECORD = '{"type":"RECORD","stream":"'
+_STATE = '{"type":"STATE"'
+
+
+class _Bytes:
+    def __init__(self, sink: DevNullSink) -> None:
+        self._sink = sink
+
+    def write(self, data: bytes | bytearray) -> int:
+        return self._sink.write(bytes(data).decode("utf-8"))
+
+    def flush(self) -> None:
+        self._sink.flush()
+
+
+class DevNullSink:
+    """A stdout stand-in: every message goes to /dev/null; RECORDs are counted by stream."""
+
+    def __init__(self) -> None:
+        self._null = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        self.buffer = _Bytes(self)
+        self.counts: Counter[str] = Counter()
+        self.state: dict[str, Any] = {}
+
+    def write(self, text: str) -> int:
+        if text.startswith(_RECORD):
+            start = len(_RECORD)
+            self.counts[text[start : text.index('"', start)]] += 1
+        elif text.startswith(_STATE):
+            self.state = json.loads(text)["value"]
+        return self._null.write(text)
+
+    def flush(self) -> None:
+        self._null.flush()
+
+    def close(self) -> None:
+        self._null.close()
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+
+@contextmanager
+def stdout_to(sink: DevNullSink) -> Iterator[DevNullSink]:
+    saved = sys.stdout
+    sys.stdout = sink  # type: ignore[assignment]
+    try:
+        yield sink
+    finally:
+        sys.stdout = saved
+
+
+def timed_sync(tap: Any) -> tuple[DevNullSink, float]:
+    """Run `tap.sync_all()` into a fresh sink; returns the sink and the seconds it took."""
+    sink = DevNullSink()
+    with stdout_to(sink):
+        started = time.perf_counter()
+        tap.sync_all()
+        seconds = time.perf_counter() - started
+    sink.close()
+    return sink, seconds

@@ -1,0 +1,394 @@
+#!/usr/bin/env python
+"""Benchmark tap-fortnox against the local Fortnox sandbox (README, "Benchmarks").
+
+    .venv/bin/python scripts/benchmark.py            # the README figures, several minutes
+    .venv/bin/python scripts/benchmark.py --quick    # the same measurements, smaller
+
+Prints, as ratios measured in one run:
+1. requests for a full sync of every stream the sandbox serves, against the minimum (list pages
+   plus one detail per record where the stream fetches details, from the sandbox's own counts),
+   and the same for an incremental sync after K changed records;
+2. the sustained request rate under Fortnox's 25-requests-per-5-seconds window (sandbox limit
+   on, tap limiter at its defaults) against 5.0 requests per second, and the 429s;
+3. records per second with the limits lifted against a bare singer-sdk stream reading the same
+   (cached) list pages in the same process, both writing Singer messages to /dev/null;
+4. peak memory (ru_maxrss of a fresh `tap-fortnox` process) by sync size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python scripts/benchmark.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests
+
+from fortnox_sandbox import Sandbox
+from fortnox_sandbox.resources import RESOURCES, SINGLES
+from scripts.bench import tapsync
+from scripts.bench.bare import bare_tap
+from scripts.bench.sink import timed_sync
+from tap_fortnox import ratelimit
+from tap_fortnox.auth import FortnoxAuthenticator
+from tap_fortnox.client import RowStream
+from tap_fortnox.tap import TapFortnox
+
+WINDOW_REQUESTS, WINDOW_SECONDS = 25, 5.0  # Fortnox's limit per client id and tenant
+IDEAL_RATE = WINDOW_REQUESTS / WINDOW_SECONDS
+PAGE_CACHE_PAGES = 60  # stays inside the sandbox's list-page cache (64 pages)
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def fresh_process() -> None:
+    """Forget shared tokens and limiters, as a new tap process would start."""
+    FortnoxAuthenticator.clear_registry()
+    ratelimit.clear_registry()
+
+
+def unlimited(sb: Sandbox, **overrides: Any) -> dict[str, Any]:
+    return {**sb.tap_config(), "rate_limit_requests": 0, **overrides}
+
+
+def sync(config: dict, streams: Iterable[str], state: dict | None = None, tap_class=TapFortnox):
+    fresh_process()
+    tap = tap_class(config=config, state=state or {})
+    tapsync.select(tap, streams)
+    return timed_sync(tap)
+
+
+# --- 1. requests against the minimum -------------------------------------------------------
+
+
+def _ratio_lines(label: str, used: dict[str, int], need: dict[str, tapsync.Need]) -> list[str]:
+    total_used = sum(used.values())
+    total_need = sum(n.total for n in need.values())
+    lines = [
+        f"   {label}: {total_used:,} requests, minimum {total_need:,} "
+        f"({sum(n.lists for n in need.values()):,} list pages + "
+        f"{sum(n.details for n in need.values()):,} details) -> ratio "
+        f"{total_used / total_need:.3f}"
+    ]
+    for resource in sorted(set(need) | set(used)):
+        got, least = used.get(resource, 0), need[resource].total if resource in need else 0
+        if got != least:
+            lines.append(f"     {resource}: {got} requests, minimum {least}")
+    return lines
+
+
+def incremental_resources(sb: Sandbox, tap: TapFortnox, streams: list[str]) -> list[str]:
+    """Resources of incremental streams that Fortnox filters on `lastmodified`."""
+    found = []
+    for name in streams:
+        stream = tap.streams[name]
+        resource = tapsync.resource_of(stream)
+        if (
+            stream.replication_key
+            and resource
+            and resource not in SINGLES
+            and RESOURCES[resource].lastmodified
+        ):
+            found.append(resource)
+    return found
+
+
+def measure_requests(scale: str, per_resource: int) -> tuple[float, float]:
+    sb = Sandbox(seed=1, scale=scale, rate_limit=False).start()
+    try:
+        config = unlimited(sb)
+        tap = TapFortnox(config=config)
+        streams = tapsync.served_streams(sb, tap)
+        sb.reset_counters()
+        before = sb.clock.now()
+        sink, seconds = sync(config, streams)
+        need = tapsync.minimum_requests(sb, tap, streams)
+        used = tapsync.api_requests_by_resource(sb, need)
+        say(
+            f"1. Requests: full sync of {len(streams)} streams (sandbox scale {scale}), "
+            f"{sink.records:,} records in {seconds:.1f} s"
+        )
+        for line in _ratio_lines("full sync", used, need):
+            say(line)
+        full = sum(used.values()) / sum(n.total for n in need.values())
+
+        touched = incremental_resources(sb, tap, streams)
+        for resource in touched:
+            sb.touch(resource, per_resource)
+        sb.reset_counters()
+        sink2, seconds = sync(config, streams, sink.state)
+        need = tapsync.minimum_requests(sb, tap, streams, since=before)
+        used = tapsync.api_requests_by_resource(sb, need)
+        say(
+            f"   then {per_resource} records changed in each of {len(touched)} incremental "
+            f"resources ({per_resource * len(touched)} in all); the incremental sync emitted "
+            f"{sink2.records:,} records in {seconds:.1f} s"
+        )
+        for line in _ratio_lines("incremental sync", used, need):
+            say(line)
+        incremental = sum(used.values()) / sum(n.total for n in need.values())
+        return full, incremental
+    finally:
+        sb.stop()
+
+
+# --- 2. sustained rate under the window ----------------------------------------------------
+
+
+def _api_requests(sb: Sandbox) -> int:
+    return sum(n for path, n in sb.counters()["by_path"].items() if path.startswith("/3/"))
+
+
+def measure_rate(seconds: float) -> tuple[float, int]:
+    sb = Sandbox(seed=1, scale="medium", rate_limit=True).start()  # 25 per 5 s
+    try:
+        config = sb.tap_config()  # the tap's limiter at its defaults
+        tap = TapFortnox(config=config)
+        streams = [
+            name
+            for name in tapsync.served_streams(sb, tap)
+            if tap.streams[name].details_enabled and tap.streams[name].detail_path
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            args = tapsync.write_inputs(Path(tmp), config, streams)
+            sb.reset_counters()
+            process = tapsync.start_cli(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            reached: list[float] = []  # reached[n - 1]: when the n-th request was counted
+            deadline = None
+            while process.poll() is None:
+                now = time.monotonic()
+                count = _api_requests(sb)
+                reached.extend([now] * (count - len(reached)))
+                if deadline is None and reached:
+                    deadline = reached[0] + seconds
+                if deadline is not None and now >= deadline:
+                    break
+                time.sleep(0.002)
+            process.kill()
+            process.wait()
+        counters = sb.counters()
+    finally:
+        sb.stop()
+    # Whole windows only: from the first request after the opening burst (n = 26) to the first
+    # request of the last complete window, so the burst does not flatter the rate.
+    last = WINDOW_REQUESTS * ((len(reached) - 1) // WINDOW_REQUESTS) + 1
+    first = WINDOW_REQUESTS + 1
+    if last <= first:
+        raise SystemExit("rate: too few requests measured; run longer")
+    rate = (last - first) / (reached[last - 1] - reached[first - 1])
+    say(
+        f"2. Rate: {len(reached)} requests in {reached[-1] - reached[0]:.1f} s against the "
+        f"sandbox's 25-per-5-s limit (tap limiter at defaults, streams {', '.join(streams)})"
+    )
+    say(
+        f"   sustained {rate:.3f} req/s (requests {first}..{last}) vs {IDEAL_RATE:.1f} -> "
+        f"ratio {rate / IDEAL_RATE:.3f}; 429 responses: {counters['429']}"
+    )
+    return rate / IDEAL_RATE, counters["429"]
+
+
+# --- 3. records per second against a bare singer-sdk stream --------------------------------
+
+
+def _count(sb: Sandbox, resource: str) -> int:
+    """List records of a resource over every financial year."""
+    return sum(c.select().total for _y, c in sb.tenants[sb.tenant_ids[0]].collections(resource))
+
+
+def _throughput_stream(sb: Sandbox, tap: TapFortnox) -> tuple[str, int]:
+    """The plain (not per-year) list stream with the most records within the page cache."""
+    best: tuple[int, str] = (0, "")
+    for name in tapsync.served_streams(sb, tap):
+        stream = tap.streams[name]
+        resource = tapsync.resource_of(stream)
+        if isinstance(stream, RowStream) or not stream.records_key or resource in SINGLES:
+            continue
+        res = RESOURCES[resource]
+        if res.per_year or not res.paged or stream.context_params:
+            continue
+        total = sum(
+            c.select().total for _y, c in sb.tenants[sb.tenant_ids[0]].collections(resource)
+        )
+        if total <= PAGE_CACHE_PAGES * 500 and total > best[0]:
+            best = (total, name)
+    return best[1], best[0]
+
+
+def _msgspec_tap() -> type[TapFortnox] | None:
+    try:
+        from singer_sdk.contrib.msgspec import MsgSpecWriter
+    except ImportError:
+        return None
+
+    class TapFortnoxMsgspec(TapFortnox):
+        message_writer_class = MsgSpecWriter
+
+    return TapFortnoxMsgspec
+
+
+def measure_throughput(scale: str, repeats: int) -> tuple[float, float | None]:
+    sb = Sandbox(seed=1, scale=scale, rate_limit=False).start()
+    try:
+        config = unlimited(sb, fetch_details=False)
+        tap = TapFortnox(config=config)
+        name, total = _throughput_stream(sb, tap)
+        stream = tap.streams[name]
+        url = sb.api_url + stream.path
+        headers = {"Authorization": f"Bearer {sb.new_access_token()}"}
+        pages = math.ceil(total / 500)
+        sample: dict = {}
+        for page in range(1, pages + 1):  # warm the sandbox's page cache for both readers
+            body = requests.get(url, params={"page": page, "limit": 500}, headers=headers).json()
+            sample = sample or body[stream.records_key][0]
+        token = sb.new_access_token()
+
+        runners: dict[str, Callable[[], Any]] = {
+            "tap-fortnox": lambda: sync(config, [name]),
+            "bare singer-sdk stream": lambda: timed_sync(
+                bare_tap(sb.api_url, token, stream.path, stream.records_key, sample)
+            ),
+        }
+        msgspec_tap = _msgspec_tap()
+        if msgspec_tap is not None:
+            runners["tap-fortnox + msgspec writer"] = lambda: sync(
+                config, [name], None, msgspec_tap
+            )
+        best: dict[str, float] = {}
+        for _ in range(repeats):  # interleaved, best of each: the least disturbed run
+            for label, run in runners.items():
+                sink, seconds = run()
+                if sink.records != total:
+                    raise SystemExit(f"{label} emitted {sink.records} of {total} records")
+                best[label] = max(best.get(label, 0.0), total / seconds)
+    finally:
+        sb.stop()
+    say(
+        f"3. Throughput: stream {name} list-only, {total:,} records ({pages} cached pages of "
+        f"500), limits off, messages to /dev/null, best of {repeats}"
+    )
+    bare = best["bare singer-sdk stream"]
+    for label, rate in best.items():
+        say(f"   {label:30} {rate:9,.0f} records/s  ratio to bare {rate / bare:.3f}")
+    with_msgspec = best.get("tap-fortnox + msgspec writer")
+    return best["tap-fortnox"] / bare, None if with_msgspec is None else with_msgspec / bare
+
+
+# --- 4. peak memory by sync size -----------------------------------------------------------
+
+
+def _list_counts(sb: Sandbox, tap: TapFortnox) -> dict[str, int]:
+    counts = {}
+    for name in tapsync.served_streams(sb, tap):
+        resource = tapsync.resource_of(tap.streams[name])
+        if resource is None or resource in SINGLES:
+            continue
+        counts[name] = _count(sb, resource)
+    return counts
+
+
+def choose_streams(counts: dict[str, int], target: int) -> list[str]:
+    """Streams whose records add up to about `target` (largest first, none overshooting)."""
+    chosen, total = [], 0
+    for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if total + n <= target * 1.2:
+            chosen.append(name)
+            total += n
+        if total >= target * 0.8:
+            break
+    return chosen
+
+
+def peak_rss_mb(args: list[str]) -> tuple[float, float]:
+    """Peak resident memory (MB) and seconds of one `tap-fortnox` process, output to /dev/null."""
+    started = time.perf_counter()
+    process = tapsync.start_cli(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"tap-fortnox {' '.join(args)} failed with {process.returncode}")
+    return usage.ru_maxrss / 1024, time.perf_counter() - started
+
+
+def measure_memory(target: int, scales: tuple[str, ...]) -> list[tuple[int, float]]:
+    """Peak RSS of syncing the same streams at growing sandbox scales (same record shapes)."""
+    with Sandbox(seed=1, scale=scales[-1], rate_limit=False) as sb:
+        config = unlimited(sb, fetch_details=False)
+        streams = choose_streams(_list_counts(sb, TapFortnox(config=config)), target)
+    say(
+        f"4. Memory: peak RSS of a fresh tap-fortnox process, list-only, limits off, "
+        f"streams {', '.join(streams)}"
+    )
+    results = []
+    for scale in scales:
+        with Sandbox(seed=1, scale=scale, rate_limit=False) as sb:
+            config = unlimited(sb, fetch_details=False)
+            counts = _list_counts(sb, TapFortnox(config=config))
+            records = sum(counts[s] for s in streams)
+            with tempfile.TemporaryDirectory() as tmp:
+                mb, seconds = peak_rss_mb(tapsync.write_inputs(Path(tmp), config, streams))
+        results.append((records, mb))
+        say(
+            f"   scale {scale:6} {records:>9,} records {mb:7.1f} MB peak, {seconds:6.1f} s "
+            f"({records / seconds:,.0f} records/s, sandbox generating them in the same run)"
+        )
+    smallest, largest = results[0], results[-1]
+    say(
+        f"   peak memory ratio {largest[0]:,} vs {smallest[0]:,} records: "
+        f"{largest[1] / smallest[1]:.2f}"
+    )
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller and shorter (a minute)")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip (1-4)")
+    args = parser.parse_args(argv)
+    skip = set(args.skip.split(",")) - {""}
+    logging.disable(logging.WARNING)  # no per-request logs in either tap being timed
+    started = time.perf_counter()
+    mode = " (--quick)" if args.quick else ""
+    say(f"tap-fortnox benchmark{mode}, python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    goals: list[str] = []
+    if "1" not in skip:
+        full, incremental = measure_requests("small" if args.quick else "medium", 5)
+        goals.append(f"requests/minimum: full {full:.3f}, incremental {incremental:.3f} (goal 1.0)")
+    if "2" not in skip:
+        ratio, throttled = measure_rate(20 if args.quick else 60)
+        met = "met" if ratio >= 0.95 and throttled == 0 else "NOT met"
+        goals.append(f"rate/5.0: {ratio:.3f} with {throttled} 429s (goal >= 0.95, 0): {met}")
+    if "3" not in skip:
+        ratio, msgspec_ratio = measure_throughput("medium" if args.quick else "large", 3)
+        met = "met" if ratio >= 1.0 else "NOT met"
+        extra = "" if msgspec_ratio is None else f"; with msgspec {msgspec_ratio:.3f}"
+        goals.append(f"records/s vs bare SDK: {ratio:.3f}{extra} (goal >= 1.0): {met}")
+    if "4" not in skip:
+        if args.quick:
+            results = measure_memory(60_000, ("medium", "large"))
+        else:
+            results = measure_memory(1_000_000, ("small", "medium", "large"))
+        ratio = results[-1][1] / results[0][1]
+        goals.append(
+            f"peak memory {results[-1][0]:,} vs {results[0][0]:,} records: {ratio:.2f} "
+            f"(goal: flat, ~1.0)"
+        )
+    say()
+    say(f"Summary ({time.perf_counter() - started:.0f} s):")
+    for line in goals:
+        say(f" - {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -79,6 +79,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TENANT_ID = "tenant_id"
 YEAR = "year"
 
+# Detail fetching logs its progress every this many records.
+DETAIL_PROGRESS_EVERY = 250
+
 # How many document rows a header stream collects before handing them to its row streams.
 ROW_FLUSH_SIZE = 1000
 
@@ -118,6 +121,7 @@ class FortnoxStream(RESTStream[int]):
         self._read_started: datetime | None = None
         self._lastmodified: str | None = None
         self._invalid_reported: set[str] = set()
+        self._listed_total: int | None = None
 
     # --- where and how to ask -------------------------------------------------------------
 
@@ -222,6 +226,8 @@ class FortnoxStream(RESTStream[int]):
                 )
 
     def _log_page(self, info: PageInfo | None) -> None:
+        if info and info.total_resources is not None:
+            self._listed_total = info.total_resources
         if info and info.total_pages and info.total_pages > 1:
             self.logger.info(
                 "Stream '%s': page %s of %s (%s records in all)",
@@ -377,11 +383,21 @@ class FortnoxStream(RESTStream[int]):
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
         """Raw (PascalCase) records: list items, or their merged details."""
         details = self.details_enabled and self.detail_path is not None
+        self._listed_total = None
+        fetched = 0
         for item in self.request_records(context):
             if not details:
                 yield item
                 continue
             detail = self.fetch_detail(item, context)
+            fetched += 1
+            if fetched % DETAIL_PROGRESS_EVERY == 0:
+                self.logger.info(
+                    "Stream '%s': %d of %s details fetched",
+                    self.name,
+                    fetched,
+                    self._listed_total if self._listed_total is not None else "?",
+                )
             if detail is not None:
                 yield {**item, **detail}
 

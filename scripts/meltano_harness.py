@@ -73,10 +73,10 @@ class SandboxProcess:
 
     def start(self, timeout: float = 60.0) -> SandboxProcess:
         config_file = self.workdir / "tap-config.json"
-        log = (self.workdir / "sandbox.log").open("wb")
         command = [venv_executable("fortnox-sandbox"), "serve", *self.args]
         command += ["--config-out", str(config_file)]
-        self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        with (self.workdir / "sandbox.log").open("wb") as log:  # the child keeps its own copy
+            self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

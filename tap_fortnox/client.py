@@ -278,21 +278,22 @@ class FortnoxStream(RESTStream[int]):
         backoff on 429/5xx/HTML/timeouts/dropped connections; then one clear failure."""
 
         def attempt(prepared: requests.PreparedRequest, context: Context | None) -> Any:
-            self.limiter.acquire()
-            try:
-                return func(prepared, context)
-            except TokenRejected as rejected:
-                self.authenticator.invalidate(rejected.token)
-                self.logger.info("Stream '%s': access token rejected (401); renewing", self.name)
-            self.limiter.acquire()
-            try:
-                return func(prepared, context)
-            except TokenRejected as again:
-                raise FortnoxAPIError(
-                    f"{again} (also with a newly obtained token: check the app's scopes and the "
-                    f"company's consent)",
-                    again.response,
-                ) from None
+            with self.limiter.slot():
+                try:
+                    return func(prepared, context)
+                except TokenRejected as rejected:
+                    token = rejected.token
+            self.authenticator.invalidate(token)
+            self.logger.info("Stream '%s': access token rejected (401); renewing", self.name)
+            with self.limiter.slot():
+                try:
+                    return func(prepared, context)
+                except TokenRejected as again:
+                    raise FortnoxAPIError(
+                        f"{again} (also with a newly obtained token: check the app's scopes and "
+                        f"the company's consent)",
+                        again.response,
+                    ) from None
 
         retrying = super().request_decorator(attempt)
 

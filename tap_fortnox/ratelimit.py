@@ -4,25 +4,34 @@ Fortnox allows 25 requests in any 5-second window per client id and tenant and a
 beyond that. The tap keeps below the limit itself: every request (list page, detail, retry) first
 takes a slot from the limiter that belongs to its credentials, so all streams and threads of a
 run share one budget.
+
+A slot taken with `slot()` counts from the moment the answer arrived, not from when the request
+was handed to the network: Fortnox sees a request somewhere in between, so the next request that
+needs the slot is sent a full window after Fortnox can have counted the previous one, however
+long that request was under way.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 
-# Requests leave the tap a little before Fortnox sees them; spacing window edges by this much
-# keeps a request that is sent exactly one window after another from landing inside it.
+# A little extra spacing between window edges, for clock granularity.
 EDGE_MARGIN_SECONDS = 0.05
-
-
 _EPSILON = 1e-9  # float slack, so a wait of exactly the remaining time always frees the slot
 
 
+class _Slot:
+    __slots__ = ("done_at",)
+
+    def __init__(self) -> None:
+        self.done_at: float | None = None  # None while the request is under way
+
+
 class SlidingWindowLimiter:
-    """Never more than `max_requests` acquisitions in any `window_seconds` (thread-safe).
+    """Never more than `max_requests` requests in any `window_seconds` (thread-safe).
 
     `max_requests <= 0` disables limiting (tests, benchmarks against an unlimited sandbox).
     `clock` and `sleep` are injectable so tests run on a fake clock.
@@ -45,35 +54,59 @@ class SlidingWindowLimiter:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._sent: deque[float] = deque()
+        self._slots: list[_Slot] = []
         self.waited_seconds = 0.0  # total time callers spent waiting (for progress logs)
 
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        """Hold a slot for one request (yields the seconds waited for it); it counts from the
+        moment the block is left, i.e. when the answer has arrived."""
+        waited, slot = self._reserve()
+        try:
+            yield waited
+        finally:
+            self._complete(slot)
+
     def acquire(self) -> float:
-        """Block until a request may be sent, record it, and return the seconds waited."""
+        """Take a slot for a request sent now; return the seconds waited."""
+        waited, slot = self._reserve()
+        self._complete(slot)
+        return waited
+
+    def _reserve(self) -> tuple[float, _Slot | None]:
         if self.max_requests <= 0:
-            return 0.0
+            return 0.0, None
         waited = 0.0
         span = self.window_seconds + self.margin_seconds
         while True:
             with self._lock:
                 now = self._clock()
-                while self._sent and now - self._sent[0] >= span - _EPSILON:
-                    self._sent.popleft()
-                if len(self._sent) < self.max_requests:
-                    self._sent.append(now)
+                self._slots = [
+                    s for s in self._slots if s.done_at is None or now - s.done_at < span - _EPSILON
+                ]
+                if len(self._slots) < self.max_requests:
+                    slot = _Slot()
+                    self._slots.append(slot)
                     self.waited_seconds += waited
-                    return waited
-                delay = self._sent[0] + span - now
+                    return waited, slot
+                finished = [s.done_at for s in self._slots if s.done_at is not None]
+                # Every slot busy with a request under way (more threads than slots): poll.
+                delay = min(finished) + span - now if finished else span / 50
             # Sleep outside the lock; re-check afterwards (another thread may take the slot).
-            self._sleep(delay)
+            self._sleep(max(delay, _EPSILON))
             waited += delay
 
+    def _complete(self, slot: _Slot | None) -> None:
+        if slot is not None:
+            with self._lock:
+                slot.done_at = self._clock()
+
     def in_window(self) -> int:
-        """How many requests were sent within the current window."""
+        """How many requests are under way or counted in the current window."""
         with self._lock:
             now = self._clock()
             span = self.window_seconds + self.margin_seconds
-            return sum(1 for sent in self._sent if now - sent < span)
+            return sum(1 for s in self._slots if s.done_at is None or now - s.done_at < span)
 
 
 _registry: dict[Hashable, SlidingWindowLimiter] = {}

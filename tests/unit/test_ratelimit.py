@@ -68,6 +68,38 @@ def test_margin_spaces_window_edges():
     assert clock() == pytest.approx(1001.05)
 
 
+def test_a_slot_counts_from_when_the_answer_arrived():
+    lim, clock = limiter(2, 5.0)
+    with lim.slot():
+        clock.now += 3.0  # a slow request: sent at 1000, answered at 1003
+    lim.acquire()  # 1003
+    waited = lim.acquire()  # must wait for the slow request's answer + 5 s, not its start
+    assert waited == pytest.approx(5.0)
+    assert clock() == pytest.approx(1008.0)
+
+
+def test_requests_under_way_hold_their_slots():
+    lim, clock = limiter(2, 1.0)
+    with lim.slot(), lim.slot():
+        clock.now += 10.0  # long requests: the window passes, the slots stay taken
+        assert lim.in_window() == 2
+    # Both answered at 1010: the next request waits a full window from then.
+    assert lim.acquire() == pytest.approx(1.0)
+    assert clock() == pytest.approx(1011.0)
+
+
+def test_a_thread_waits_while_every_slot_is_under_way():
+    real = SlidingWindowLimiter(1, 0.2)
+    order: list[str] = []
+    with real.slot():
+        thread = threading.Thread(target=lambda: (real.acquire(), order.append("second")))
+        thread.start()
+        thread.join(0.3)
+        order.append("first answered")
+    thread.join(2)
+    assert order == ["first answered", "second"]
+
+
 def test_zero_requests_means_no_limit():
     lim, clock = limiter(0, 5.0)
     for _ in range(1000):

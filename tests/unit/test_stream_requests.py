@@ -331,13 +331,13 @@ def test_every_request_takes_a_limiter_slot(fake, monkeypatch):
     add_customers(fake, 3)
     fake.fail("/3/customers/2", 500, {"message": "x"})
     acquired: list[int] = []
-    original = SlidingWindowLimiter.acquire
+    original = SlidingWindowLimiter._reserve
 
     def counting(self):
         acquired.append(1)
         return original(self)
 
-    monkeypatch.setattr(SlidingWindowLimiter, "acquire", counting)
+    monkeypatch.setattr(SlidingWindowLimiter, "_reserve", counting)
     run_tap(fake.config(rate_limit_requests=1000), ["units", "customers"])
     # 1 units page + 1 customers page + 3 details + 1 retried detail; token POSTs are not API calls
     assert len(fake.paths("GET")) == 6

@@ -198,10 +198,12 @@ def classify(stream_name: str, response: requests.Response) -> Exception | None:
     if status == 429 or status >= 500:
         return RetriableFortnoxError(message, response)
     details = parse_error_body(response)
+    if details.code in SCOPE_ERROR_CODES:  # whatever the status: a new token would not help
+        return ScopeMissingError(message, response, details.code)
     if status == 401:
         token = response.request.headers.get("Authorization") if response.request else None
         return TokenRejected(message, response, token)
-    if status == 403 or details.code in SCOPE_ERROR_CODES:
+    if status == 403:
         return ScopeMissingError(message, response, details.code)
     if details.code == LASTMODIFIED_REJECTED_CODE:
         return LastModifiedRejected(message, response, details.code)

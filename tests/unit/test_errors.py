@@ -155,7 +155,7 @@ def test_long_messages_are_cut_to_one_short_line():
             401,
             {"ErrorInformation": {"code": 2001103, "message": "API-licens saknas"}},
             "application/json",
-            TokenRejected,
+            ScopeMissingError,
         ),
         (
             400,
@@ -186,8 +186,10 @@ def test_classification(status, body, content_type, expected):
         assert SECRET_TOKEN not in str(problem)
 
 
-def test_scope_code_wins_over_status_except_for_401():
-    problem = classify("x", response(403, {"ErrorInformation": {"code": 2001101, "message": "m"}}))
+@pytest.mark.parametrize("status", [400, 401, 403])
+def test_a_licence_code_means_a_missing_scope_whatever_the_status(status):
+    body = {"ErrorInformation": {"code": 2001101, "message": "m"}}
+    problem = classify("x", response(status, body))
     assert isinstance(problem, ScopeMissingError)
     assert problem.code == 2001101
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from tap_fortnox.normalize import STOCKHOLM
+from tap_fortnox.normalize import STOCKHOLM, parse_iso
 
 LASTMODIFIED_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -23,7 +23,7 @@ def utc_now() -> datetime:
 def parse_timestamp(value: str | datetime) -> datetime:
     """An aware datetime; a value without offset (a `start_date` such as "2024-01-01") is
     Stockholm local time, which is what a Fortnox user means by a date."""
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
+    parsed = value if isinstance(value, datetime) else parse_iso(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=STOCKHOLM)
 
 

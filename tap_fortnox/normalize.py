@@ -170,13 +170,21 @@ def _to_date(value: Any) -> str | None:
     raise InvalidValue(value)
 
 
+def parse_iso(text: str) -> datetime:
+    """`datetime.fromisoformat`, also accepting a trailing "Z" on Python 3.10."""
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text)
+
+
 def _to_date_time(value: Any) -> str | None:
     """ISO 8601 with offset; Fortnox's naive local times are Europe/Stockholm."""
     text = _to_string(value)
     if text is None or not text.strip():
         return None
     try:
-        parsed = datetime.fromisoformat(text.strip())
+        parsed = parse_iso(text)
     except ValueError:
         raise InvalidValue(value) from None
     if parsed.tzinfo is None:

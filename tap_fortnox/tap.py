@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from datetime import datetime
 from typing import Any
 
 from singer_sdk import Tap
@@ -20,6 +19,7 @@ from tap_fortnox.client import (
     FortnoxStream,
 )
 from tap_fortnox.errors import FortnoxAPIError, get_ci
+from tap_fortnox.incremental import parse_timestamp
 from tap_fortnox.streams import STREAM_TYPES
 
 DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
@@ -194,7 +194,7 @@ def config_errors(config: dict[str, Any], stream_names: list[str]) -> list[str]:
     start_date = config.get("start_date")
     if start_date not in (None, ""):
         try:
-            datetime.fromisoformat(str(start_date).strip())
+            parse_timestamp(str(start_date))
         except ValueError:
             errors.append(
                 f"Config error: start_date {str(start_date)[:40]!r} is not an ISO 8601 date or "

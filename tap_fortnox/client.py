@@ -11,8 +11,9 @@ Three shapes build on it:
 - `FortnoxStream` itself: a list endpoint (optionally emitting each item's detail instead).
 - `DocumentStream` + `RowStream`: one detail response feeds the header record and its rows
   (e.g. invoices and invoice_rows); rows carry the parent's key plus `row_index`.
-- `FinancialYearStream`: read once per financial year, with `year` (the financial-year id) in
-  the context, the query (`financialyear=`) and the primary key.
+- `FinancialYearChild` (a mixin, with `FinancialYearsStream` as parent): read once per financial
+  year, with `year` (the financial-year id) in the context, the query (`financialyear=`), the
+  record and the primary key.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 from tap_fortnox import schemas
+from tap_fortnox.auth import STREAM_SCOPES, FortnoxAuthenticator, fingerprint
 from tap_fortnox.errors import (
     FortnoxAPIError,
     LastModifiedRejected,
@@ -75,9 +77,9 @@ DEFAULT_TIMEOUT_SECONDS = 60
 # overlap window, see incremental.py).
 SYNC_STARTED_AT = "sync_started_at"
 ROW_INDEX = "row_index"
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TENANT_ID = "tenant_id"
 YEAR = "year"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a list item's field in `detail_path`
 
 # Detail fetching logs its progress every this many records.
 DETAIL_PROGRESS_EVERY = 250
@@ -135,8 +137,6 @@ class FortnoxStream(RESTStream[int]):
 
     @cached_property
     def authenticator(self) -> Any:
-        from tap_fortnox.auth import FortnoxAuthenticator
-
         return FortnoxAuthenticator.for_config(self.config)
 
     @property
@@ -150,8 +150,6 @@ class FortnoxStream(RESTStream[int]):
     @property
     def scope(self) -> str | None:
         """The Fortnox scope this stream needs (named when it is missing)."""
-        from tap_fortnox.auth import STREAM_SCOPES
-
         return STREAM_SCOPES.get(self.name)
 
     @property
@@ -251,8 +249,6 @@ class FortnoxStream(RESTStream[int]):
 
     @cached_property
     def limiter(self) -> SlidingWindowLimiter:
-        from tap_fortnox.auth import fingerprint
-
         config = self.config
         client = config.get("client_id") or (
             f"token:{fingerprint(str(config['access_token']))}"

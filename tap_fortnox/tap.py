@@ -10,6 +10,7 @@ from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_fortnox.auth import AuthError, validate_auth_config
 from tap_fortnox.client import (
     DEFAULT_API_URL,
     DEFAULT_LOOKBACK_MINUTES,
@@ -184,8 +185,6 @@ CONFIG_SCHEMA["properties"]["page_size"]["maximum"] = 500
 
 def config_errors(config: dict[str, Any], stream_names: list[str]) -> list[str]:
     """One-line problems with a config that JSON Schema cannot see."""
-    from tap_fortnox.auth import AuthError, validate_auth_config
-
     errors: list[str] = []
     try:
         validate_auth_config(config)
@@ -267,8 +266,6 @@ class TapFortnox(Tap):
     @classmethod
     def invoke(cls, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         """Run the tap; known failures end with one clear line instead of a traceback."""
-        from tap_fortnox.auth import AuthError
-
         try:
             super().invoke(*args, **kwargs)
         except (AuthError, FortnoxAPIError) as exc:

@@ -12,7 +12,7 @@ Prints, as ratios measured in one run:
    on, tap limiter at its defaults) against 5.0 requests per second, and the 429s;
 3. records per second with the limits lifted against a bare singer-sdk stream reading the same
    (cached) list pages in the same process, both writing Singer messages to /dev/null;
-4. peak memory (ru_maxrss of a fresh `tap-fortnox` process) by sync size.
+4. peak memory (VmHWM of a fresh `tap-fortnox` process, Linux) by sync size.
 """
 
 from __future__ import annotations
@@ -207,9 +207,9 @@ def _count(sb: Sandbox, resource: str) -> int:
     return sum(c.select().total for _y, c in sb.tenants[sb.tenant_ids[0]].collections(resource))
 
 
-def _throughput_stream(sb: Sandbox, tap: TapFortnox) -> tuple[str, int]:
-    """The plain (not per-year) list stream with the most records within the page cache."""
-    best: tuple[int, str] = (0, "")
+def _throughput_streams(sb: Sandbox, tap: TapFortnox, count: int) -> list[tuple[str, int]]:
+    """The plain (not per-year) list streams with the most records within the page cache."""
+    found = []
     for name in tapsync.served_streams(sb, tap):
         stream = tap.streams[name]
         resource = tapsync.resource_of(stream)
@@ -218,12 +218,10 @@ def _throughput_stream(sb: Sandbox, tap: TapFortnox) -> tuple[str, int]:
         res = RESOURCES[resource]
         if res.per_year or not res.paged or stream.context_params:
             continue
-        total = sum(
-            c.select().total for _y, c in sb.tenants[sb.tenant_ids[0]].collections(resource)
-        )
-        if total <= PAGE_CACHE_PAGES * 500 and total > best[0]:
-            best = (total, name)
-    return best[1], best[0]
+        total = _count(sb, resource)
+        if total <= PAGE_CACHE_PAGES * 500:
+            found.append((total, name))
+    return [(name, total) for total, name in sorted(found, reverse=True)[:count]]
 
 
 def _msgspec_tap() -> type[TapFortnox] | None:
@@ -238,51 +236,56 @@ def _msgspec_tap() -> type[TapFortnox] | None:
     return TapFortnoxMsgspec
 
 
-def measure_throughput(scale: str, repeats: int) -> tuple[float, float | None]:
-    sb = Sandbox(seed=1, scale=scale, rate_limit=False).start()
-    try:
-        config = unlimited(sb, fetch_details=False)
-        tap = TapFortnox(config=config)
-        name, total = _throughput_stream(sb, tap)
-        stream = tap.streams[name]
-        url = sb.api_url + stream.path
-        headers = {"Authorization": f"Bearer {sb.new_access_token()}"}
-        pages = math.ceil(total / 500)
-        sample: dict = {}
-        for page in range(1, pages + 1):  # warm the sandbox's page cache for both readers
-            body = requests.get(url, params={"page": page, "limit": 500}, headers=headers).json()
-            sample = sample or body[stream.records_key][0]
-        token = sb.new_access_token()
+def _throughput_of(
+    sb: Sandbox, config: dict, name: str, total: int, repeats: int
+) -> dict[str, float]:
+    """Best records/s of each reader over `repeats` interleaved runs (the least disturbed)."""
+    stream = TapFortnox(config=config).streams[name]
+    url = sb.api_url + stream.path
+    headers = {"Authorization": f"Bearer {sb.new_access_token()}"}
+    sample: dict = {}
+    for page in range(1, math.ceil(total / 500) + 1):  # warm the page cache for every reader
+        body = requests.get(url, params={"page": page, "limit": 500}, headers=headers).json()
+        sample = sample or body[stream.records_key][0]
+    token = sb.new_access_token()
+    runners: dict[str, Callable[[], Any]] = {
+        "tap-fortnox": lambda: sync(config, [name]),
+        "bare singer-sdk stream": lambda: timed_sync(
+            bare_tap(sb.api_url, token, stream.path, stream.records_key, sample)
+        ),
+    }
+    msgspec_tap = _msgspec_tap()
+    if msgspec_tap is not None:
+        runners["tap-fortnox + msgspec writer"] = lambda: sync(config, [name], None, msgspec_tap)
+    best: dict[str, float] = {}
+    for _ in range(repeats):
+        for label, run in runners.items():
+            sink, seconds = run()
+            if sink.records != total:
+                raise SystemExit(f"{label} emitted {sink.records} of {total} records of {name}")
+            best[label] = max(best.get(label, 0.0), total / seconds)
+    return best
 
-        runners: dict[str, Callable[[], Any]] = {
-            "tap-fortnox": lambda: sync(config, [name]),
-            "bare singer-sdk stream": lambda: timed_sync(
-                bare_tap(sb.api_url, token, stream.path, stream.records_key, sample)
-            ),
-        }
-        msgspec_tap = _msgspec_tap()
-        if msgspec_tap is not None:
-            runners["tap-fortnox + msgspec writer"] = lambda: sync(
-                config, [name], None, msgspec_tap
-            )
-        best: dict[str, float] = {}
-        for _ in range(repeats):  # interleaved, best of each: the least disturbed run
-            for label, run in runners.items():
-                sink, seconds = run()
-                if sink.records != total:
-                    raise SystemExit(f"{label} emitted {sink.records} of {total} records")
-                best[label] = max(best.get(label, 0.0), total / seconds)
-    finally:
-        sb.stop()
-    say(
-        f"3. Throughput: stream {name} list-only, {total:,} records ({pages} cached pages of "
-        f"500), limits off, messages to /dev/null, best of {repeats}"
-    )
-    bare = best["bare singer-sdk stream"]
-    for label, rate in best.items():
-        say(f"   {label:30} {rate:9,.0f} records/s  ratio to bare {rate / bare:.3f}")
-    with_msgspec = best.get("tap-fortnox + msgspec writer")
-    return best["tap-fortnox"] / bare, None if with_msgspec is None else with_msgspec / bare
+
+def measure_throughput(scale: str, repeats: int, streams: int) -> tuple[float, float | None]:
+    """Tap vs bare SDK on the `streams` largest cacheable list streams; the worst ratio counts."""
+    ratios: dict[str, list[float]] = {}
+    with Sandbox(seed=1, scale=scale, rate_limit=False) as sb:
+        config = unlimited(sb, fetch_details=False)
+        chosen = _throughput_streams(sb, TapFortnox(config=config), streams)
+        say(
+            f"3. Throughput: list-only streams (sandbox scale {scale}, pages cached), limits off, "
+            f"messages to /dev/null, best of {repeats} interleaved runs each"
+        )
+        for name, total in chosen:
+            best = _throughput_of(sb, config, name, total, repeats)
+            bare = best["bare singer-sdk stream"]
+            say(f"   {name} ({total:,} records):")
+            for label, rate in best.items():
+                ratios.setdefault(label, []).append(rate / bare)
+                say(f"     {label:30} {rate:9,.0f} records/s  ratio to bare {rate / bare:.3f}")
+    with_msgspec = ratios.get("tap-fortnox + msgspec writer")
+    return min(ratios["tap-fortnox"]), None if with_msgspec is None else min(with_msgspec)
 
 
 # --- 4. peak memory by sync size -----------------------------------------------------------
@@ -311,14 +314,27 @@ def choose_streams(counts: dict[str, int], target: int) -> list[str]:
 
 
 def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Peak resident memory (MB) and seconds of one `tap-fortnox` process, output to /dev/null."""
+    """Peak resident memory (MB) and seconds of one `tap-fortnox` process, output to /dev/null.
+
+    Read from the process's own high-water mark (Linux /proc VmHWM) once it runs the tap:
+    ru_maxrss would also count the benchmark process it was forked from.
+    """
     started = time.perf_counter()
     process = tapsync.start_cli(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    proc = Path(f"/proc/{process.pid}")
+    peak_kb = 0
+    while process.poll() is None:
+        try:
+            if b"tap-fortnox" in (proc / "cmdline").read_bytes():  # exec'd: its own memory
+                for line in (proc / "status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+        except OSError:
+            pass  # exiting
+        time.sleep(0.02)
     if process.returncode != 0:
         raise SystemExit(f"tap-fortnox {' '.join(args)} failed with {process.returncode}")
-    return usage.ru_maxrss / 1024, time.perf_counter() - started
+    return peak_kb / 1024, time.perf_counter() - started
 
 
 def measure_memory(target: int, scales: tuple[str, ...]) -> list[tuple[int, float]]:
@@ -370,10 +386,12 @@ def main(argv: list[str] | None = None) -> None:
         met = "met" if ratio >= 0.95 and throttled == 0 else "NOT met"
         goals.append(f"rate/5.0: {ratio:.3f} with {throttled} 429s (goal >= 0.95, 0): {met}")
     if "3" not in skip:
-        ratio, msgspec_ratio = measure_throughput("medium" if args.quick else "large", 3)
+        ratio, msgspec_ratio = measure_throughput("medium" if args.quick else "large", 5, 3)
         met = "met" if ratio >= 1.0 else "NOT met"
         extra = "" if msgspec_ratio is None else f"; with msgspec {msgspec_ratio:.3f}"
-        goals.append(f"records/s vs bare SDK: {ratio:.3f}{extra} (goal >= 1.0): {met}")
+        goals.append(
+            f"records/s vs bare SDK, worst stream: {ratio:.3f}{extra} (goal >= 1.0): {met}"
+        )
     if "4" not in skip:
         if args.quick:
             results = measure_memory(60_000, ("medium", "large"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,20 @@ SPEC_PATH = Path(
     )
 )
 
-needs_spec = pytest.mark.skipif(
-    not SPEC_PATH.is_file(),
-    reason=f"Fortnox OpenAPI document not found at {SPEC_PATH} (set FORTNOX_OPENAPI)",
-)
+
+def needs_spec(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Fail (never skip) with a clear message where the OpenAPI document is missing."""
+
+    @functools.wraps(test)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not SPEC_PATH.is_file():
+            pytest.fail(
+                f"Fortnox OpenAPI document not found at {SPEC_PATH}: put the shared folder beside "
+                "the repository (../shared/fortnox-openapi) or set FORTNOX_OPENAPI"
+            )
+        return test(*args, **kwargs)
+
+    return checked
 
 
 @cache

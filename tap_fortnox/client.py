@@ -609,6 +609,15 @@ class RowStream(FortnoxStream):
         super().__init__(*args, **kwargs)
         self.pending: list[tuple[dict[str, Any], list[dict]]] = []
 
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Only with a full-table parent: the rows of an incremental parent are those of the
+        changed documents only, and an ACTIVATE_VERSION would drop every other document's rows."""
+        parent = self.parent_stream_type
+        if parent is None or getattr(parent, "replication_key", None):
+            return False
+        return bool(super().emit_activate_version_messages)
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for parent_key, rows in self.pending:
             for index, row in enumerate(rows, start=1):

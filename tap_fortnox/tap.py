@@ -152,6 +152,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         "for single streams).",
     ),
     th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=False,
+        title="Emit ACTIVATE_VERSION messages",
+        description=(
+            "Full-table streams (registers read in full each sync) send ACTIVATE_VERSION "
+            "messages, so a target that supports them drops rows deleted in Fortnox. "
+            "Incremental streams and their row streams never send them."
+        ),
+    ),
+    th.Property(
         "max_retries",
         th.IntegerType,
         default=DEFAULT_MAX_RETRIES,

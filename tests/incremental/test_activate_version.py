@@ -1,0 +1,71 @@
+"""ACTIVATE_VERSION: full-table streams let a target drop rows deleted in Fortnox; incremental
+streams and the rows of incremental documents never send it."""
+
+from __future__ import annotations
+
+import time
+
+from scripts.bench import tapsync
+from tap_fortnox.tap import TapFortnox
+from tests.incremental.conftest import config_for
+
+FULL_TABLE = "units"
+INCREMENTAL = ["invoices", "invoice_rows", "vouchers", "voucher_rows"]
+
+
+def apply_like_a_target(table: dict, run: tapsync.Run, stream: str, keys: list[str]) -> None:
+    """Upsert records by key with their version; ACTIVATE_VERSION drops older versions."""
+    for message in run.messages:
+        if message.get("stream") != stream:
+            continue
+        if message["type"] == "RECORD":
+            table[tuple(message["record"][k] for k in keys)] = message.get("version")
+        elif message["type"] == "ACTIVATE_VERSION":
+            version = message["version"]
+            for key in [k for k, v in table.items() if v is None or v < version]:
+                del table[key]
+
+
+def activations(run: tapsync.Run, stream: str) -> list[int]:
+    return [
+        m["version"]
+        for m in run.messages
+        if m["type"] == "ACTIVATE_VERSION" and m["stream"] == stream
+    ]
+
+
+def test_a_deleted_register_record_leaves_the_next_version(make_sandbox):
+    sb = make_sandbox(seed=11, scale="small", rate_limit=False)
+    config = config_for(sb, emit_activate_version_messages=True)
+    keys = list(TapFortnox(config=config).streams[FULL_TABLE].primary_keys)
+    first = tapsync.run_tap(config, [FULL_TABLE, *INCREMENTAL])
+    table: dict = {}
+    apply_like_a_target(table, first, FULL_TABLE, keys)
+    assert activations(first, FULL_TABLE)
+    assert len(table) == len(sb.expected(FULL_TABLE))
+    for stream in INCREMENTAL:
+        assert first.records(stream), stream
+        assert activations(first, stream) == [], stream
+
+    (deleted,) = sb.delete(FULL_TABLE, 1)
+    time.sleep(1.1)  # the SDK's version is the stream's start time in whole seconds
+    second = tapsync.run_tap(config, [FULL_TABLE], first.state)
+    (version,) = set(activations(second, FULL_TABLE))
+    assert version > max(activations(first, FULL_TABLE))
+    versioned = {r["code"] for r in second.records(FULL_TABLE)}
+    assert {
+        m["version"]
+        for m in second.messages
+        if m.get("stream") == FULL_TABLE and m["type"] == "RECORD"
+    } == {version}
+    assert deleted not in versioned
+    apply_like_a_target(table, second, FULL_TABLE, keys)
+    assert len(table) == len(sb.expected(FULL_TABLE)) == len(versioned)
+    assert all(key[keys.index("code")] != deleted for key in table)
+
+
+def test_off_by_default(make_sandbox):
+    sb = make_sandbox(seed=11, scale="small", rate_limit=False)
+    run = tapsync.run_tap(config_for(sb), [FULL_TABLE])
+    assert run.records(FULL_TABLE)
+    assert activations(run, FULL_TABLE) == []

@@ -170,9 +170,14 @@ def _raw_key(
 
 
 def expected_keys(
-    sb: Sandbox, tap: TapFortnox, name: str, tenant_id: str | None = None
+    sb: Sandbox,
+    tap: TapFortnox,
+    name: str,
+    tenant_id: str | None = None,
+    since: float | None = None,
 ) -> Counter[tuple[str, ...]]:
-    """The primary keys of every record a full sync of stream `name` must emit."""
+    """The primary keys of every record a full sync of stream `name` must emit (with `since`,
+    epoch seconds: of the records changed since then, which an incremental sync must emit)."""
     tenant_id = tenant_id or sb.tenant_ids[0]
     stream = tap.streams[name]
     keys: Counter[tuple[str, ...]] = Counter()
@@ -180,7 +185,7 @@ def expected_keys(
         parent = parent_of(tap, stream)
         assert parent is not None
         rows_key = getattr(parent, "rows_key", "")
-        for year, detail in _raw_records(sb, parent, tenant_id):
+        for year, detail in _raw_records(sb, parent, tenant_id, since):
             parent_key = dict(
                 zip(parent.primary_keys, _raw_key(parent, detail, tenant_id, year, {}), strict=True)
             )
@@ -188,13 +193,13 @@ def expected_keys(
                 extra = {**parent_key, ROW_INDEX: index}
                 keys[_raw_key(stream, row, tenant_id, year, extra)] += 1
         return keys
-    for year, raw in _raw_records(sb, stream, tenant_id):
+    for year, raw in _raw_records(sb, stream, tenant_id, since):
         keys[_raw_key(stream, raw, tenant_id, year, {})] += 1
     return keys
 
 
 def _raw_records(
-    sb: Sandbox, stream: FortnoxStream, tenant_id: str
+    sb: Sandbox, stream: FortnoxStream, tenant_id: str, since: float | None = None
 ) -> Iterable[tuple[int, dict[str, Any]]]:
     resource = resource_of(stream)
     assert resource is not None
@@ -204,7 +209,7 @@ def _raw_records(
     res = RESOURCES[resource]
     tenant = sb.tenants[tenant_id]
     for year, coll in _collections(sb, resource, tenant_id):
-        for pos in coll.select().all():
+        for pos in coll.select(since).all():
             detail = coll.record_at(pos)
             if detail is None:
                 continue

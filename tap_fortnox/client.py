@@ -55,6 +55,7 @@ from tap_fortnox.errors import (
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
 from tap_fortnox.normalize import RecordNormalizer
 from tap_fortnox.paging import FortnoxPaginator, PageInfo, page_info
+from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
 
 if TYPE_CHECKING:
@@ -81,8 +82,6 @@ TENANT_ID = "tenant_id"
 YEAR = "year"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a list item's field in `detail_path`
 
-# Detail fetching logs its progress every this many records.
-DETAIL_PROGRESS_EVERY = 250
 
 # How many document rows a header stream collects before handing them to its row streams.
 ROW_FLUSH_SIZE = 1000
@@ -110,6 +109,8 @@ class FortnoxStream(RESTStream[int]):
     context_params: ClassVar[dict[str, str]] = {}
 
     schema = StreamSchema(SchemaDirectory(schemas))
+    #: Seconds between progress lines of a long read (tests shrink it).
+    progress_every_seconds: ClassVar[float] = DEFAULT_EVERY_SECONDS
     replication_key: str | None = None  # SYNC_STARTED_AT for streams filtered on lastmodified
 
     # Seconds of the first retry wait; doubles per attempt (tests shrink it).
@@ -123,7 +124,7 @@ class FortnoxStream(RESTStream[int]):
         self._read_started: datetime | None = None
         self._lastmodified: str | None = None
         self._invalid_reported: set[str] = set()
-        self._listed_total: int | None = None
+        self._progress: Progress | None = None
 
     # --- where and how to ask -------------------------------------------------------------
 
@@ -224,16 +225,16 @@ class FortnoxStream(RESTStream[int]):
                 )
 
     def _log_page(self, info: PageInfo | None) -> None:
-        if info and info.total_resources is not None:
-            self._listed_total = info.total_resources
-        if info and info.total_pages and info.total_pages > 1:
-            self.logger.info(
-                "Stream '%s': page %s of %s (%s records in all)",
-                self.name,
-                info.current_page,
-                info.total_pages,
-                info.total_resources,
-            )
+        """Progress of a list read: pages done of `@TotalPages`; with detail fetching the
+        total is `@TotalResources` documents (counted as they are fetched, in `_read`)."""
+        progress = self._progress
+        if progress is None or info is None:
+            return
+        if progress.unit == "pages":
+            progress.set_total(info.total_pages)
+            progress.update(info.current_page or progress.done + 1)
+        else:
+            progress.set_total(info.total_resources)
 
     def validate_response(self, response: requests.Response) -> None:
         problem = classify(self.name, response)
@@ -380,23 +381,20 @@ class FortnoxStream(RESTStream[int]):
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
         """Raw (PascalCase) records: list items, or their merged details."""
         details = self.details_enabled and self.detail_path is not None
-        self._listed_total = None
-        fetched = 0
+        label = self.name + (f" {dict(context)}" if context else "")
+        progress = Progress(
+            label, "documents" if details else "pages", self.logger, self.progress_every_seconds
+        )
+        self._progress = progress
         for item in self.request_records(context):
             if not details:
                 yield item
                 continue
             detail = self.fetch_detail(item, context)
-            fetched += 1
-            if fetched % DETAIL_PROGRESS_EVERY == 0:
-                self.logger.info(
-                    "Stream '%s': %d of %s details fetched",
-                    self.name,
-                    fetched,
-                    self._listed_total if self._listed_total is not None else "?",
-                )
+            progress.advance()
             if detail is not None:
                 yield {**item, **detail}
+        progress.finish()
 
     def detail_url_path(self, item: Mapping[str, Any]) -> str:
         """`detail_path` filled with the list item's (URL-quoted) identifying fields."""

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from scripts.bench import tapsync
 from tap_fortnox import ratelimit
 from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream, RowStream
@@ -76,12 +77,24 @@ def records_of(messages: list[dict], stream: str) -> list[dict]:
     return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
 
 
+FULL_SYNC_COUNTERS: dict[str, Any] = {}
+# Requests a complete sync may make beyond list pages and details: OAuth token requests (one
+# per token) and the /companyinformation tenant lookup (only when no tenant id is known).
+ALLOWANCE_TENANT_LOOKUP = 1
+
+
 @pytest.fixture(scope="module")
 def full_sync(sandbox):
+    """One sync of every stream; the sandbox's request counts of it are kept for
+    test_requests_are_the_minimum (the session sandbox's counters are reset first)."""
     config = {**sandbox.tap_config(), "rate_limit_requests": 0}
     FortnoxAuthenticator.clear_registry()
     ratelimit.clear_registry()
-    return sync(config, ALL_STREAMS)
+    sandbox.reset_counters()
+    tap, messages = sync(config, ALL_STREAMS)
+    FULL_SYNC_COUNTERS.clear()
+    FULL_SYNC_COUNTERS.update(sandbox.counters())
+    return tap, messages
 
 
 @pytest.mark.parametrize("stream_name", ALL_STREAMS)
@@ -138,6 +151,26 @@ def test_detail_streams_emit_every_record_once(full_sync, sandbox):
     for name in DETAIL_STREAMS:
         expected = sandbox.expected(resource_of(tap.streams[name]))
         assert len(records_of(messages, name)) == len(expected)
+
+
+def test_requests_are_the_minimum(full_sync, sandbox):
+    """List pages plus one detail per document, printed next to what the sync used (-s)."""
+    tap, _messages = full_sync
+    streams = tapsync.served_streams(sandbox, tap)
+    assert set(streams) == set(ALL_STREAMS), set(ALL_STREAMS) - set(streams)
+    need = tapsync.minimum_requests(sandbox, tap, streams)
+    minimum = sum(n.total for n in need.values())
+    by_path = FULL_SYNC_COUNTERS["by_path"]
+    api = sum(n for path, n in by_path.items() if path.startswith("/3/"))
+    tokens = sum(n for path, n in by_path.items() if path.startswith("/oauth-v1/"))
+    print(
+        f"\nfull sync of {len(streams)} streams at scale small: {api} API requests "
+        f"(+{tokens} token requests), minimum possible {minimum} "
+        f"({sum(n.lists for n in need.values())} list pages + "
+        f"{sum(n.details for n in need.values())} details)"
+    )
+    assert minimum <= api <= minimum + ALLOWANCE_TENANT_LOOKUP
+    assert tokens <= 1  # one client-credentials token serves the whole run
 
 
 def test_money_is_exact_decimal_in_the_output(full_sync):

@@ -276,6 +276,11 @@ class Converter:
         return out
 
 
+# Streams whose list response the spec types as a single detail object (`/3/prices` returns a
+# paged "Prices" list whose items are a subset of the detail): the detail schema covers both.
+LIST_TYPED_AS_DETAIL = frozenset({"prices"})
+
+
 def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
     """The merged OpenAPI object schema of one stream's records."""
     if issubclass(stream, RowStream):
@@ -287,6 +292,8 @@ def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, A
     api_path = "/3" + stream.path
     if stream.records_key is None:
         return spec.member(spec.get_response(api_path), stream.detail_key or "", stream.name)
+    if stream.name in LIST_TYPED_AS_DETAIL:
+        return stream_detail_schema(spec, stream)
     schema = spec.member(spec.get_response(api_path), stream.records_key, stream.name)
     if stream.fetch_details and stream.detail_path:
         schema = merge(schema, stream_detail_schema(spec, stream))

@@ -1,5 +1,5 @@
-"""Sales: customers, articles, invoices, orders, offers, contracts (with their rows), invoice
-payments, tax reductions and invoice accruals.
+"""Sales: customers, articles and their prices, invoices, orders, offers, contracts (with their
+rows), invoice payments, tax reductions and invoice accruals.
 
 Full detail records everywhere (list items are partial), incremental on `lastmodified`.
 """
@@ -136,9 +136,25 @@ class InvoiceAccrualsStream(FortnoxStream):
     replication_key = SYNC_STARTED_AT
 
 
+class PricesStream(FortnoxStream):
+    """Every price of every price list, from the paged `/3/prices` list: one request per 500
+    prices, where `/3/prices/sublist/{PriceList}/{ArticleNumber}` would be one request per price
+    list and article. List items carry price list, article, from-quantity and price; the
+    detail's `date` and `percent` would cost a request per price, so they stay null."""
+
+    name = "prices"
+    path = "/prices"
+    records_key = "Prices"
+    detail_key = "Price"
+    detail_path = "/prices/{PriceList}/{ArticleNumber}/{FromQuantity}"
+    primary_keys = (TENANT_ID, "price_list", "article_number", "from_quantity")
+    replication_key = SYNC_STARTED_AT
+
+
 STREAMS: tuple[type[FortnoxStream], ...] = (
     CustomersStream,
     ArticlesStream,
+    PricesStream,
     InvoicesStream,
     InvoiceRowsStream,
     InvoicePaymentsStream,

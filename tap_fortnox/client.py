@@ -459,9 +459,24 @@ class FortnoxStream(RESTStream[int]):
             else "full read (no bookmark or start_date yet)",
         )
 
+    @property
+    def bookmark_holder(self) -> FortnoxStream:
+        """The stream whose state keeps this stream's bookmark (itself; see DocumentStream)."""
+        return self
+
     def _finish_read(self, context: Context | None) -> None:
         """The read completed: make sure the bookmark advances even if nothing changed."""
-        if self.replication_key and self.selected and self._read_started is not None:
+        if not self.replication_key or self._read_started is None:
+            return
+        holder = self.bookmark_holder
+        if holder is not self:
+            holder.get_context_state(context).update(
+                {
+                    "replication_key": self.replication_key,
+                    "replication_key_value": self._read_started.isoformat(),
+                }
+            )
+        elif self.selected:
             self.state_manager.increment_state(
                 {self.replication_key: self._read_started.isoformat()},
                 context=context,
@@ -469,7 +484,14 @@ class FortnoxStream(RESTStream[int]):
             )
 
     def get_starting_timestamp(self, context: Context | None) -> datetime | None:
-        value = self.get_starting_replication_key_value(context)
+        holder = self.bookmark_holder
+        if holder is self:
+            value = self.get_starting_replication_key_value(context)
+        else:
+            value = holder.get_context_state(context).get("replication_key_value")
+            start_date = self.config.get("start_date")
+            if start_date:
+                value = start_date if value is None else self.compare_start_date(value, start_date)
         return None if value is None else parse_timestamp(value)
 
     def compare_start_date(self, value: str, start_date_value: str) -> str:
@@ -545,6 +567,15 @@ class DocumentStream(FortnoxStream):
             if isinstance(child, RowStream) and (child.selected or child.has_selected_descendents)
         ]
 
+    @property
+    def bookmark_holder(self) -> FortnoxStream:
+        """With only row streams selected, the first selected row stream keeps the bookmark, so
+        the next sync still reads only changed documents. Not the header stream: selected later,
+        it must start with a full read, as it never emitted those headers."""
+        if self.selected or not self.replication_key:
+            return self
+        return next((child for child in self.row_children if child.selected), self)
+
     def generate_child_contexts(
         self, record: dict, context: Context | None
     ) -> Iterable[Context | None]:
@@ -601,11 +632,16 @@ class RowStream(FortnoxStream):
     in the document), so `(parent key..., row_index)` is the key.
     """
 
-    state_partitioning_keys: ClassVar[list[str]] = []  # no per-document state
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending: list[tuple[dict[str, Any], list[dict]]] = []
+
+    @property
+    def state_partitioning_keys(self) -> list[str]:  # type: ignore[override]
+        """No per-document state; per financial year when the parent is read per year (the
+        bookmark kept for a header stream that is not selected, see DocumentStream)."""
+        parent = self.parent_stream_type
+        return list(parent.context_params.values()) if parent is not None else []
 
     @property
     def emit_activate_version_messages(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
@@ -194,6 +195,11 @@ for _name, _minimum in (
 CONFIG_SCHEMA["properties"]["page_size"]["maximum"] = 500
 
 
+def _is_http_url(value: Any) -> bool:
+    parts = urlsplit(str(value or "").strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def config_errors(config: dict[str, Any], stream_names: list[str]) -> list[str]:
     """One-line problems with a config that JSON Schema cannot see."""
     errors: list[str] = []
@@ -201,6 +207,12 @@ def config_errors(config: dict[str, Any], stream_names: list[str]) -> list[str]:
         validate_auth_config(config)
     except AuthError as exc:
         errors.append(str(exc))
+    for name, example in (("api_url", DEFAULT_API_URL), ("auth_url", DEFAULT_AUTH_URL)):
+        if name in config and not _is_http_url(config[name]):
+            errors.append(
+                f"Config error: {name} {repr(config[name])[:60]} is not an http(s) URL "
+                f"(e.g. {example}); leave it unset for Fortnox itself"
+            )
     start_date = config.get("start_date")
     if start_date not in (None, ""):
         try:

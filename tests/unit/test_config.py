@@ -37,6 +37,10 @@ def run_cli(*args: str, config: dict | None = None, tmp_path: Path | None = None
         ({**CC, "access_token": "t"}, "are both set"),
         ({**CC, "start_date": "last tuesday"}, "start_date 'last tuesday' is not an ISO 8601"),
         ({**CC, "list_only_streams": ["customers", "nope"]}, "unknown streams: nope"),
+        ({**CC, "api_url": ""}, "api_url '' is not an http(s) URL"),
+        ({**CC, "api_url": "api.fortnox.se/3"}, "api_url 'api.fortnox.se/3' is not an http(s)"),
+        ({**CC, "auth_url": "ftp://x/oauth-v1"}, "auth_url 'ftp://x/oauth-v1' is not an http(s)"),
+        ({**CC, "auth_url": None}, "auth_url None is not an http(s) URL"),
     ],
 )
 def test_config_errors_are_one_line_and_name_the_setting(config, fragment):
@@ -54,6 +58,11 @@ def test_config_errors_are_one_line_and_name_the_setting(config, fragment):
         {**CC, "start_date": "2024-01-01"},
         {**CC, "start_date": "2024-01-01T00:00:00Z", "list_only_streams": ["customers"]},
         {"access_token": "t"},
+        {
+            **CC,
+            "api_url": "http://127.0.0.1:8080/3",
+            "auth_url": "https://apps.fortnox.se/oauth-v1",
+        },
     ],
 )
 def test_good_configs_pass(config):
@@ -124,3 +133,10 @@ def test_rejected_credentials_end_with_one_line_and_no_traceback(fake, tmp_path)
     assert "Traceback" not in result.stderr
     assert "wrong-secret-value" not in result.stderr + result.stdout
     assert CLIENT_ID  # the fake's id is not secret; only the secret must stay hidden
+
+
+def test_an_empty_api_url_on_the_command_line_is_one_clear_line(tmp_path):
+    result = run_cli(config={**CC, "api_url": ""}, tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "api_url '' is not an http(s) URL" in result.stderr

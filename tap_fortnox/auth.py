@@ -94,6 +94,9 @@ STREAM_SCOPES: dict[str, str] = {
     "predefined_accounts": "settings",
     "predefined_voucher_series": "bookkeeping",
     "account_charts": "bookkeeping",
+    "expenses": "salary",
+    "contract_templates": "invoice",
+    "print_templates": "print",
 }
 
 

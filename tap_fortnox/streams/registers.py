@@ -78,6 +78,16 @@ class PriceListsStream(FortnoxStream):
     primary_keys = (TENANT_ID, "code")
 
 
+class PrintTemplatesStream(FortnoxStream):
+    """Print templates (one unpaged list; `template` is the code documents refer to)."""
+
+    name = "print_templates"
+    path = "/printtemplates"
+    records_key = "PrintTemplates"
+    detail_key = "PrintTemplate"
+    primary_keys = (TENANT_ID, "template")
+
+
 STREAMS: tuple[type[FortnoxStream], ...] = (
     CompanyInformationStream,
     CurrenciesStream,
@@ -88,4 +98,5 @@ STREAMS: tuple[type[FortnoxStream], ...] = (
     WaysOfDeliveryStream,
     ModesOfPaymentsStream,
     PriceListsStream,
+    PrintTemplatesStream,
 )

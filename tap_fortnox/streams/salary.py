@@ -15,6 +15,16 @@ class EmployeesStream(FortnoxStream):
     primary_keys = (TENANT_ID, "employee_id")
 
 
+class ExpensesStream(FortnoxStream):
+    """Expense types for travel and outlays (a small register; `lastmodified` is rejected)."""
+
+    name = "expenses"
+    path = "/expenses"
+    records_key = "Expenses"
+    detail_key = "Expense"
+    primary_keys = (TENANT_ID, "code")
+
+
 class SalaryTransactionsStream(FortnoxStream):
     name = "salary_transactions"
     path = "/salarytransactions"
@@ -44,6 +54,7 @@ class AttendanceTransactionsStream(FortnoxStream):
 
 STREAMS: tuple[type[FortnoxStream], ...] = (
     EmployeesStream,
+    ExpensesStream,
     SalaryTransactionsStream,
     AbsenceTransactionsStream,
     AttendanceTransactionsStream,

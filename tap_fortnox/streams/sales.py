@@ -110,6 +110,19 @@ class ContractRowsStream(RowStream):
     primary_keys = (TENANT_ID, "document_number", "row_index")
 
 
+class ContractTemplatesStream(FortnoxStream):
+    """Templates new contracts start from (a small register; `lastmodified` is rejected). The
+    list item names the number `ContractTemplate`, the detail `TemplateNumber`."""
+
+    name = "contract_templates"
+    path = "/contracttemplates"
+    records_key = "ContractTemplates"
+    detail_key = "ContractTemplate"
+    detail_path = "/contracttemplates/{ContractTemplate}"
+    fetch_details = True  # a list item has 4 of ~15 fields
+    primary_keys = (TENANT_ID, "template_number")
+
+
 class TaxReductionsStream(FortnoxStream):
     """ROT/RUT tax reductions on invoices, orders and offers."""
 
@@ -164,6 +177,7 @@ STREAMS: tuple[type[FortnoxStream], ...] = (
     OfferRowsStream,
     ContractsStream,
     ContractRowsStream,
+    ContractTemplatesStream,
     TaxReductionsStream,
     InvoiceAccrualsStream,
 )

@@ -13,7 +13,10 @@ truth for types.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -35,6 +38,14 @@ _UNDERSCORES = re.compile(r"_+")
 _SQL_RENAMES = {"group": "group_name"}
 
 
+def _ascii_letters(name: str) -> str:
+    """Accented letters as their base letter (`Ö` -> `O`, `å` -> `a`); other non-ASCII goes."""
+    if name.isascii():
+        return name
+    decomposed = unicodedata.normalize("NFKD", name)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 @lru_cache(maxsize=8192)
 def snake_case(name: str) -> str:
     """The snake_case, SQL-safe form of a Fortnox property name.
@@ -42,15 +53,18 @@ def snake_case(name: str) -> str:
     `DocumentNumber` -> `document_number`, `TotalVAT` -> `total_vat`, `VATIncluded` ->
     `vat_included`, `EDIInformation` -> `edi_information`, `@url` -> `url`,
     `@urlTaxReductionList` -> `url_tax_reduction_list`, `cardID` -> `card_id`,
-    `EUVATAccount` -> `eu_vat_account`, `Address1` -> `address1`.
+    `EUVATAccount` -> `eu_vat_account`, `Address1` -> `address1`, `Förnamn` -> `fornamn`.
+    A name with no letter or digit even then (`@`, `€`) gets a stable `field_<hex>` name, so an
+    odd key in a response can never stop a sync.
     """
-    text = _NON_ALNUM.sub("_", name)
+    text = _NON_ALNUM.sub("_", _ascii_letters(name))
     text = _GLUED_RE.sub(lambda m: _GLUED_ACRONYMS[m.group(0)], text)
     text = _LOWER_UPPER.sub("_", text)
     text = _ACRONYM_WORD.sub("_", text)
     text = _UNDERSCORES.sub("_", text).strip("_").lower()
     if not text:
-        raise ValueError(f"Property name {name!r} has no letters or digits")
+        digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        return f"field_{digest}"
     text = _SQL_RENAMES.get(text, text)
     return f"_{text}" if text[0].isdigit() else text
 
@@ -76,6 +90,8 @@ class InvalidValue(ValueError):
 Coercer = Callable[[Any], Any]
 # Called with (property path, offending value) when a value is replaced by null.
 InvalidValueHandler = Callable[[str, Any], None]
+# Called with the property path of a field the schema does not list (once per field).
+UnknownFieldHandler = Callable[[str], None]
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -216,46 +232,69 @@ def _rename_all(value: Any) -> Any:
         return {snake_case(str(k)): _rename_all(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_rename_all(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN/Infinity (Python's parser accepts them)
     return value
 
 
+# The plan step of a field that is not in the schema: left out of the record.
+_DROPPED: tuple[str, Coercer] = ("", _rename_all)
+
+
 class RecordNormalizer:
-    """Renames and coerces one raw Fortnox object (and everything nested in it) to a schema."""
+    """Renames and coerces one raw Fortnox object (and everything nested in it) to a schema.
+
+    The result conforms to the schema on its own, so the SDK's second conformance pass is off
+    (`TYPE_CONFORMANCE_LEVEL = NONE` on the streams): fields the schema does not list are left
+    out (and reported once each through `on_unknown`), also inside nested objects whose schema
+    lists properties, unless the schema allows `additionalProperties`; values are JSON-ready
+    (str, int, Decimal, bool, None, lists and dicts of them).
+    """
 
     def __init__(
         self,
         schema: Mapping[str, Any],
         on_invalid: InvalidValueHandler | None = None,
         path: str = "",
+        on_unknown: UnknownFieldHandler | None = None,
     ) -> None:
         self._on_invalid = on_invalid
+        self._on_unknown = on_unknown
         self._path = path
         self._properties: Mapping[str, Any] = schema.get("properties") or {}
+        self._keep_unknown = bool(schema.get("additionalProperties"))
         # raw key -> (output key, coercer); filled lazily, as Fortnox adds fields over time.
         self._plan: dict[str, tuple[str, Coercer]] = {}
 
     def __call__(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        plan = self._plan
         for key, value in raw.items():
-            step = self._plan.get(key)
+            step = plan.get(key)
             if step is None:
-                step = self._plan[key] = self._compile(key)
+                step = plan[key] = self._compile(key)
+            if step is _DROPPED:
+                continue
             name, coerce = step
             out[name] = coerce(value)
         return out
 
-    def _compile(self, raw_key: str) -> tuple[str, Coercer]:
-        name = snake_case(raw_key)
+    def _compile(self, raw_key: Any) -> tuple[str, Coercer]:
+        name = snake_case(str(raw_key))
         schema = self._properties.get(name)
         path = f"{self._path}.{name}" if self._path else name
+        if schema is None and not self._keep_unknown:
+            if self._on_unknown is not None:
+                self._on_unknown(path)
+            return _DROPPED
         return name, self._coercer(schema, path)
 
     def _coercer(self, schema: Mapping[str, Any] | None, path: str) -> Coercer:
         if schema is None:
-            return _rename_all  # not in the schema: the SDK drops it (and says so)
+            return _rename_all  # allowed by additionalProperties: kept as it is
         kind = schema_type(schema)
         if kind == "object" and "properties" in schema:
-            nested = RecordNormalizer(schema, self._on_invalid, path)
+            nested = RecordNormalizer(schema, self._on_invalid, path, self._on_unknown)
             return lambda v: nested(v) if isinstance(v, Mapping) else self._invalid(path, v)
         if kind == "array":
             item = self._coercer(schema.get("items") or {}, path)

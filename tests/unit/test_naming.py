@@ -58,9 +58,21 @@ def test_idempotent_on_its_own_output():
         assert snake_case(once) == once
 
 
-def test_rejects_names_without_letters():
-    with pytest.raises(ValueError, match="no letters"):
-        snake_case("@@")
+@pytest.mark.parametrize(
+    ("fortnox", "expected"),
+    [("Ö", "o"), ("Förnamn", "fornamn"), ("Ärende_Å", "arende_a"), ("Café", "cafe")],
+)
+def test_accented_letters_become_their_base_letter(fortnox, expected):
+    assert snake_case(fortnox) == expected
+
+
+@pytest.mark.parametrize("name", ["@", "@@", "€", "___", "\u00a7 \u00b1", "\ud800"])
+def test_names_without_letters_get_a_stable_safe_name(name):
+    converted = snake_case(name)
+    assert SQL_SAFE.match(converted)
+    assert converted.startswith("field_")
+    assert converted == snake_case(name)  # deterministic
+    assert converted != snake_case(name + "#")  # and distinct per name
 
 
 def _object_schemas(node):

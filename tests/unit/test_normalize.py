@@ -34,6 +34,7 @@ SCHEMA = {
             },
         },
         "tags": {"type": ["array", "null"], "items": {"type": ["string"]}},
+        "free_form": {"type": ["object", "null"]},
     },
 }
 
@@ -50,7 +51,7 @@ def test_names_are_snake_case_at_every_depth():
             "@url": "https://api.fortnox.se/3/invoices/7",
             "EDIInformation": {"EDIStatus": "SENT"},
             "Rows": [{"Price": 10, "DeliveredQuantity": "2"}],
-            "Unknown": {"NestedName": [{"DeepKey": 1}]},
+            "FreeForm": {"NestedName": [{"DeepKey": 1, "Ö": 2, "@": 3}]},
         }
     )
     assert record == {
@@ -58,8 +59,38 @@ def test_names_are_snake_case_at_every_depth():
         "url": "https://api.fortnox.se/3/invoices/7",
         "edi_information": {"edi_status": "SENT"},
         "rows": [{"price": 10, "delivered_quantity": Decimal("2")}],
-        "unknown": {"nested_name": [{"deep_key": 1}]},
+        "free_form": {"nested_name": [{"deep_key": 1, "o": 2, "field_9a782114": 3}]},
     }
+
+
+def test_fields_not_in_the_schema_are_left_out_and_reported_once_each():
+    unknown: list[str] = []
+    normalizer = RecordNormalizer(SCHEMA, on_unknown=unknown.append)
+    raw = {
+        "DocumentNumber": "7",
+        "NewField": 1,
+        "EDIInformation": {"EDIStatus": "SENT", "EDINew": "x"},
+        "Rows": [{"Price": 1, "RowNew": 2}, {"Price": 2, "RowNew": 3}],
+        "FreeForm": {"Anything": 1},  # an object schema without properties keeps everything
+    }
+    for _ in range(3):
+        assert normalizer(raw) == {
+            "document_number": "7",
+            "edi_information": {"edi_status": "SENT"},
+            "rows": [{"price": 1}, {"price": 2}],
+            "free_form": {"anything": 1},
+        }
+    assert unknown == ["new_field", "edi_information.edi_new", "rows.row_new"]
+
+
+def test_additional_properties_keep_unknown_fields():
+    schema = {"type": "object", "properties": {}, "additionalProperties": True}
+    assert RecordNormalizer(schema)({"NewField": {"A": 1}}) == {"new_field": {"a": 1}}
+
+
+def test_nan_and_infinity_become_null():
+    record = normalize({"Total": float("nan"), "FreeForm": {"X": float("inf")}})
+    assert record == {"total": None, "free_form": {"x": None}}
 
 
 @pytest.mark.parametrize(

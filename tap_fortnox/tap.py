@@ -23,6 +23,7 @@ from tap_fortnox.client import (
 from tap_fortnox.errors import FortnoxAPIError, get_ci
 from tap_fortnox.incremental import parse_timestamp
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.writer import FortnoxWriter
 
 DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
 
@@ -236,6 +237,7 @@ class TapFortnox(Tap):
     name = "tap-fortnox"
     package_name = "tap-fortnox"
     config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = FortnoxWriter  # msgspec: several times faster than simplejson
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._tenant_id: str | None = None

@@ -1,8 +1,14 @@
-"""Where a benchmarked tap writes its Singer messages: /dev/null, counting records per stream and
-keeping the last STATE (both text and bytes writers, so the msgspec writer works too)."""
+"""Where an in-process tap run writes its Singer messages.
+
+- `DevNullSink` (benchmarks): /dev/null, counting records per stream and keeping the last STATE.
+- `capture_stdout` (tests, `tapsync.run_tap`): the messages as text.
+
+Both offer `sys.stdout.buffer`, where the tap's msgspec writer writes its bytes.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -55,8 +61,27 @@ class DevNullSink:
         return sum(self.counts.values())
 
 
+class CapturedStdout(io.TextIOWrapper):
+    """A text stdout over an in-memory byte buffer; `getvalue()` is everything written."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", write_through=True)
+
+    def getvalue(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+
+
 @contextmanager
-def stdout_to(sink: DevNullSink) -> Iterator[DevNullSink]:
+def capture_stdout() -> Iterator[CapturedStdout]:
+    """Collect what a tap run in this process writes to stdout (text or bytes)."""
+    out = CapturedStdout()
+    with stdout_to(out):
+        yield out
+
+
+@contextmanager
+def stdout_to(sink: Any) -> Iterator[Any]:
     saved = sys.stdout
     sys.stdout = sink  # type: ignore[assignment]
     try:

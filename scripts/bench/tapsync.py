@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
@@ -21,7 +20,6 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 from fortnox_sandbox import Sandbox
 from fortnox_sandbox.api import Api
 from fortnox_sandbox.resources import RESOURCES, SINGLES
+from scripts.bench.sink import capture_stdout
 from tap_fortnox.client import ROW_INDEX, TENANT_ID, YEAR, FortnoxStream, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.tap import TapFortnox
@@ -280,15 +279,14 @@ def run_tap(
     """Sync `streams` (all if None) in-process; an error ends the run (raised unless allowed)."""
     tap = TapFortnox(config=dict(config), state=dict(state or {}))
     select(tap, streams)
-    out = io.StringIO()
     error: BaseException | None = None
-    try:
-        with redirect_stdout(out):
+    with capture_stdout() as out:
+        try:
             tap.sync_all()
-    except Exception as exc:
-        if not allow_error:
-            raise
-        error = exc
+        except Exception as exc:
+            if not allow_error:
+                raise
+            error = exc
     return Run(parse_messages(out.getvalue()), error)
 
 

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stdout
 from typing import Any
 
 import pytest
 
+from scripts.bench.sink import capture_stdout
 from tap_fortnox import ratelimit
 from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream
@@ -58,7 +57,6 @@ def run_tap(
     if streams is not None:
         for name, stream in tap.streams.items():
             stream.selected = name in streams
-    out = io.StringIO()
-    with redirect_stdout(out):
+    with capture_stdout() as out:
         tap.sync_all()
     return Run([json.loads(line) for line in out.getvalue().splitlines() if line.strip()], tap)

@@ -8,6 +8,7 @@ the second sync runs two hours later.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -50,16 +51,23 @@ def key_of(stream: str, field: str | None, record: dict) -> str:
 
 
 @pytest.mark.parametrize(
-    "bookmark",
+    ("bookmark", "lastmodified"),
     [
-        utc(2026, 3, 29, 0, 59),  # 01:59 CET, a minute before 02:00 becomes 03:00
-        utc(2026, 3, 29, 1, 59),  # 03:59 CEST, the hour after the change
-        utc(2026, 10, 25, 0, 30),  # 02:30 CEST, the first of the two 02:30s
-        utc(2026, 10, 25, 1, 30),  # 02:30 CET, the second 02:30
+        # 01:59 CET, a minute before 02:00 becomes 03:00
+        (utc(2026, 3, 29, 0, 59), "2026-03-29 01:59"),
+        # 03:59 CEST, the hour after the change
+        (utc(2026, 3, 29, 1, 59), "2026-03-29 03:59"),
+        # 02:30 CEST, the first of the two 02:30s: "02:30" could be read as the second one (an
+        # hour late), so the tap asks from 01:30
+        (utc(2026, 10, 25, 0, 30), "2026-10-25 01:30"),
+        # 02:30 CET, the second 02:30: both readings are at or before it
+        (utc(2026, 10, 25, 1, 30), "2026-10-25 02:30"),
     ],
     ids=["spring-before", "spring-after", "autumn-first", "autumn-second"],
 )
-def test_every_change_after_the_bookmark_is_found(make_sandbox, pinned, bookmark):
+def test_every_change_after_the_bookmark_is_found(
+    make_sandbox, pinned, caplog, bookmark, lastmodified
+):
     sb = make_sandbox(seed=21, scale="small", rate_limit=False)
     config = config_for(sb, lookback_minutes=0)
     sb.set_now(bookmark)
@@ -76,7 +84,13 @@ def test_every_change_after_the_bookmark_is_found(make_sandbox, pinned, bookmark
     later = bookmark + timedelta(hours=2)
     sb.set_now(later)
     pinned(later)
-    second = tapsync.run_tap(config, STREAMS, first.state)
+    with caplog.at_level(logging.INFO):
+        second = tapsync.run_tap(config, STREAMS, first.state)
+    for stream in ("customers", "invoices", "invoice_payments"):
+        assert (
+            f"Stream '{stream}': records modified since {lastmodified} (Stockholm time)"
+            in caplog.text
+        )
 
     for resource, (stream, field) in TOUCHED.items():
         found = {key_of(stream, field, r) for r in second.records(stream)}

@@ -69,3 +69,18 @@ def test_off_by_default(make_sandbox):
     run = tapsync.run_tap(config_for(sb), [FULL_TABLE])
     assert run.records(FULL_TABLE)
     assert activations(run, FULL_TABLE) == []
+
+
+def test_per_year_activations_do_not_drop_other_years(make_sandbox):
+    """accounts is read once per financial year, each read starting with ACTIVATE_VERSION: all
+    carry the run's one version, so no year's rows drop another's."""
+    sb = make_sandbox(seed=12, scale="small", rate_limit=False)
+    config = config_for(sb, emit_activate_version_messages=True)
+    keys = list(TapFortnox(config=config).streams["accounts"].primary_keys)
+    run = tapsync.run_tap(config, ["accounts"])
+    years = len(sb.expected("financialyears"))
+    assert len(activations(run, "accounts")) == years > 1
+    assert len(set(activations(run, "accounts"))) == 1
+    table: dict = {}
+    apply_like_a_target(table, run, "accounts", keys)
+    assert len(table) == len(sb.expected("accounts")) == len(run.records("accounts"))

@@ -55,7 +55,7 @@ from tap_fortnox.errors import (
 )
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
 from tap_fortnox.normalize import RecordNormalizer
-from tap_fortnox.paging import FortnoxPaginator, PageInfo, page_info
+from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
 
@@ -244,6 +244,8 @@ class FortnoxStream(RESTStream[int]):
         problem = classify(self.name, response)
         if problem is not None:
             raise problem
+        if self.records_key:  # a list page that would repeat or lose records is retried
+            check_list_page(self.name, response, self.records_key)
 
     def response_error_message(self, response: requests.Response) -> str:
         # The SDK's version prints the body and header names; ours names path, status and the

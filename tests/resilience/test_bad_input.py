@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from scripts.bench.tapsync import run_tap
+from scripts.bench.tapsync import run_cli, run_tap, write_inputs
 from tap_fortnox.errors import FortnoxAPIError
 from tests.resilience.scripted import TENANT_ID, ScriptedFortnox, page_body
 
@@ -64,14 +64,80 @@ def test_total_pages_larger_than_the_content_ends_without_duplicates(scripted):
 
 
 def test_a_server_stuck_on_one_current_page_fails_instead_of_looping(scripted):
-    # @CurrentPage always 1: the SDK's loop check stops the sync (see tests/unit/test_paging.py)
-    # after a bounded number of requests; the records read so far are not repeated.
+    # @CurrentPage always 1: page 2 is refused (retried, then one clear error) before any of
+    # its records is emitted, so nothing is emitted twice.
     server = scripted(unit_pages(lambda _page: 3, current_page=1))
-    run = run_tap(server.config(page_size=LIMIT), ["units"], allow_error=True)
-    assert run.error is not None
-    assert isinstance(run.error, FortnoxAPIError) or "Loop detected" in str(run.error)
-    assert len(server.list_requests("/3/units")) <= 3
-    assert len(set(codes(run))) == len(codes(run))
+    run = run_tap(server.config(page_size=LIMIT, max_retries=2), ["units"], allow_error=True)
+    assert isinstance(run.error, FortnoxAPIError), repr(run.error)
+    message = str(run.error)
+    assert "\n" not in message
+    assert "Stream 'units'" in message
+    assert "/3/units" in message
+    assert "@CurrentPage 1" in message
+    assert codes(run) == [u["Code"] for u in UNITS[:LIMIT]]  # page 1, once
+    assert [q["page"] for q in server.list_requests("/3/units")] == ["1", "2", "2"]
+
+
+def test_the_cli_reports_a_stuck_server_in_one_line_and_keeps_what_it_emitted(scripted, tmp_path):
+    currencies = [{"Code": "SEK", "Description": "Svenska kronor"}]
+    stuck = unit_pages(lambda _page: 3, current_page=1)
+
+    def respond(path, query):
+        if path == "/3/currencies":
+            return 200, page_body("Currencies", currencies, 1, 1, 1), {}
+        return stuck(path, query)
+
+    server = scripted(respond)
+    config = server.config(page_size=LIMIT, max_retries=1)
+    run = run_cli(write_inputs(tmp_path, config, ["currencies", "units"]))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]  # the run ends with the one clear line
+    assert "ERROR" in last
+    assert "Stream 'units': GET /3/units asked for page 2 and got @CurrentPage 1" in last
+    # What was emitted before the failure stands: the finished stream and its STATE, page 1.
+    assert [r["code"] for r in run.records("currencies")] == ["SEK"]
+    assert run.states
+    assert len(run.records("units")) == LIMIT
+
+
+def test_meta_information_with_resources_but_no_list_is_not_an_empty_register(scripted):
+    def respond(path, query):
+        return (
+            200,
+            {
+                "MetaInformation": {"@TotalResources": 12, "@TotalPages": 3, "@CurrentPage": 1},
+                "Unitz": UNITS[:5],
+            },
+            {},
+        )
+
+    server = scripted(respond)
+    run = run_tap(server.config(page_size=LIMIT, max_retries=2), ["units"], allow_error=True)
+    assert isinstance(run.error, FortnoxAPIError), repr(run.error)
+    message = str(run.error)
+    assert "Stream 'units'" in message
+    assert "/3/units" in message
+    assert "@TotalResources 12" in message
+    assert "'Units'" in message
+    assert run.records("units") == []
+    assert not run.state.get("bookmarks", {}).get("units", {}).get("replication_key_value")
+
+
+def test_a_list_missing_once_is_read_on_the_retry(scripted):
+    pages = unit_pages(lambda _page: 3)
+    answered = []
+
+    def respond(path, query):
+        answered.append(query.get("page"))
+        if len(answered) == 2:  # page 2's first answer lacks the list: a glitch
+            return 200, {"MetaInformation": {"@TotalResources": 12}}, {}
+        return pages(path, query)
+
+    server = scripted(respond)
+    run = run_tap(server.config(page_size=LIMIT), ["units"])
+    assert codes(run) == [u["Code"] for u in UNITS]
+    assert answered == ["1", "2", "2", "3"]
 
 
 def test_malformed_json_fails_with_a_clear_message_naming_stream_and_path(scripted):

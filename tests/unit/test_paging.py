@@ -6,8 +6,15 @@ import json
 
 import pytest
 import requests
+from singer_sdk.exceptions import RetriableAPIError
 
-from tap_fortnox.paging import FortnoxPaginator, PageInfo, has_next_page, page_info
+from tap_fortnox.paging import (
+    FortnoxPaginator,
+    PageInfo,
+    check_list_page,
+    has_next_page,
+    page_info,
+)
 
 
 def response(body) -> requests.Response:
@@ -69,8 +76,49 @@ def test_paginator_stops_after_one_page_without_meta():
     assert paginator.finished
 
 
-def test_paginator_detects_a_server_that_ignores_the_page_parameter():
+def test_paginator_never_asks_for_a_page_again():
+    # A server stuck on @CurrentPage 1 (refused by check_list_page past page 1) or saying 0 on
+    # page 1: the next page is always a new one, never the SDK's "Loop detected" error.
     paginator = FortnoxPaginator()
+    paginator.advance(response(meta(0, 3)))
+    assert paginator.current_value == 2
     paginator.advance(response(meta(1, 3)))
-    with pytest.raises(RuntimeError, match="Loop detected"):
-        paginator.advance(response(meta(1, 3)))
+    assert paginator.current_value == 3
+
+
+def list_response(body, page: int) -> requests.Response:
+    resp = response(body)
+    resp.request = requests.Request(
+        "GET", "http://127.0.0.1:9/3/units", params={"page": page, "limit": 5}
+    ).prepare()
+    return resp
+
+
+@pytest.mark.parametrize(
+    ("body", "page", "fault"),
+    [
+        ({**meta(1, 3, 12), "Units": [{}]}, 2, "asked for page 2 and got @CurrentPage 1"),
+        (meta(1, 3, 12), 1, "@TotalResources 12 but no 'Units' list"),
+        ({"MetaInformation": {"@TotalResources": "3"}}, 1, "@TotalResources 3 but no 'Units'"),
+    ],
+)
+def test_check_list_page_refuses_pages_that_repeat_or_lose_records(body, page, fault):
+    with pytest.raises(RetriableAPIError) as info:
+        check_list_page("units", list_response(body, page), "Units")
+    assert fault in str(info.value)
+    assert str(info.value).startswith("Stream 'units': GET /3/units ")
+
+
+@pytest.mark.parametrize(
+    ("body", "page"),
+    [
+        ({**meta(2, 3, 12), "Units": [{}]}, 2),
+        ({**meta(0, 1, 1), "Units": [{}]}, 1),  # odd @CurrentPage on page 1: nothing repeats
+        ({"MetaInformation": {"@TotalResources": 0}}, 1),  # an empty register
+        ({"MetaInformation": {"@TotalPages": 0}}, 1),
+        ({"Units": []}, 1),
+        ({}, 1),
+    ],
+)
+def test_check_list_page_accepts_consistent_pages(body, page):
+    check_list_page("units", list_response(body, page), "Units")

@@ -2,14 +2,15 @@
 record per listed object (snake_case, with tenant_id, serialisable) or raises its own one-line
 error naming the stream; never an unexplained exception, never a silently dropped object.
 
-Field names (also nested ones) are drawn as identifiers (`@`, letters, digits, `_`), as Fortnox
-names its fields: a name without any ASCII letter or digit makes the normaliser raise a plain
-ValueError (see the issue-7 report), which these tests do not cover.
+Field names (also nested ones) are any text, also without an ASCII letter or digit (`Ö`, `@`,
+`€`): the normaliser gives every name a safe snake_case form. Records are written with the tap's
+own message writer, as a sync would.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,12 +18,13 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.singerlib.json import serialize_json
+from singer_sdk.singerlib import RecordMessage
 
 from scripts.bench.tapsync import run_tap
 from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.paging import FortnoxPaginator
 from tap_fortnox.tap import TapFortnox
+from tap_fortnox.writer import FortnoxWriter
 from tests.resilience.scripted import TENANT_ID, ScriptedFortnox
 
 scalars = (
@@ -32,7 +34,7 @@ scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
 )
-names = st.from_regex(r"@?[A-Za-z][A-Za-z0-9_]{0,10}", fullmatch=True)
+names = st.from_regex(r"@?[A-Za-z][A-Za-z0-9_]{0,10}", fullmatch=True) | st.text(max_size=6)
 field_names = st.sampled_from(["Code", "Description", "CodeEnglish", "@url"]) | names
 values = st.recursive(
     scalars,
@@ -123,7 +125,8 @@ def test_any_body_gives_records_or_a_clear_error(units_stream, body, status):
     for record in records:
         assert record["tenant_id"] == TENANT_ID
         assert all(isinstance(k, str) and k == k.lower() for k in record)
-        serialize_json(record)  # what the SDK writes must be writable
+        line = FortnoxWriter().serialize_message(RecordMessage(stream="units", record=record))
+        assert json.loads(bytes(line), parse_float=Decimal)["record"] == record
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +149,6 @@ def test_a_stream_reading_fuzzed_pages_over_http(scripted_units, body, status):
     server.seen.clear()
     run = run_tap(server.config(max_retries=1, page_size=500), ["units"], allow_error=True)
     if run.error is not None:
-        if "Loop detected in pagination" in str(run.error):
-            return  # the SDK's guard against a server that ignores `page` (test_paging.py)
         assert_clear(run.error)
         return
     objects = expected_objects(body)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from . import bas
@@ -136,10 +136,14 @@ class VoucherYearSource(Source):
             if seg.count
         ]
 
+    def created_day(self) -> date:
+        """A voucher created at runtime is dated today (the base data's end), kept in its year."""
+        return min(max(self.ctx.as_of, self.year.start), self.year.end)
+
     def build(self, pos: int) -> Record:
         if pos >= self.size:
             number = self.manual_count + pos - self.size + 1
-            values = self.manual(10_000_000 + pos, number)
+            values = self.manual(10_000_000 + pos, number, self.created_day())
         else:
             seg, j = self._locate(pos)
             values = seg.values(seg.start + j, j + 1)
@@ -187,10 +191,12 @@ class Ledgers:
         return VoucherYearSource(self.ctx, year, segments, self.manual)
 
     # -- voucher values per ledger
-    def manual(self, index: int, number: int) -> dict:
+    def manual(self, index: int, number: int, day: date | None = None) -> dict:
         rnd = self.ctx.rng("vouchers.manual", index)
         text, account, with_vat = MANUAL_KINDS[rnd.randrange(len(MANUAL_KINDS))]
-        day = self.manual_timeline.day(index) if index < self.manual_timeline.n else self.ctx.as_of
+        if day is None:
+            timeline = self.manual_timeline
+            day = timeline.day(index) if index < timeline.n else self.ctx.as_of
         if account == 7210:
             gross = money(Decimal(rnd.randint(25_000, 60_000)))
             tax = money(gross * Decimal("0.30"))
@@ -303,10 +309,27 @@ def opening_balances(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
     return out
 
 
-def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
-    brought = opening_balances(ctx, year)
+def brought_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
+    """A generated year's opening balances; a year opened at runtime brings forward what the
+    year before it carries forward."""
+    before = ctx.year(year.id - 1)
+    if year.opened_at is None or before is None:
+        return opening_balances(ctx, year)
+    return carried_forward(ctx, before)
+
+
+def carried_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
+    """What the following generated year brings forward; without one, the year's own opening
+    balances (so opening a year later leaves the accounts of existing years as they were)."""
     following = ctx.year(year.id + 1)
-    carried = opening_balances(ctx, following) if following else brought
+    if following is not None and following.opened_at is None:
+        return opening_balances(ctx, following)
+    return brought_forward(ctx, year)
+
+
+def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
+    brought = brought_forward(ctx, year)
+    carried = carried_forward(ctx, year)
     records = []
     for number, text, sru, vat in bas.ACCOUNTS:
         values = {
@@ -325,11 +348,12 @@ def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
             "Year": year.id,
         }
         records.append(shape(values, "AccountSingleItem"))
-    return StaticSource(records, "Number", max(ctx.t0, _year_start(year)))
+    return StaticSource(records, "Number", _registers_mtime(ctx, year))
 
 
 def voucher_series(ctx: Context, year: FinancialYear, vouchers: VoucherYearSource) -> StaticSource:
     counts = {seg.series: seg.count for seg in vouchers.segments}
+    counts["A"] = counts.get("A", 0) + year.opened_with
     records = []
     for code, text, manual in VOUCHER_SERIES:
         values = {
@@ -342,8 +366,46 @@ def voucher_series(ctx: Context, year: FinancialYear, vouchers: VoucherYearSourc
             "Year": year.id,
         }
         records.append(shape(values, "VoucherSeries"))
-    return StaticSource(records, "Code", max(ctx.t0, _year_start(year)))
+    return StaticSource(records, "Code", _registers_mtime(ctx, year))
 
 
-def _year_start(year: FinancialYear) -> float:
-    return day_start(year.start)
+def _registers_mtime(ctx: Context, year: FinancialYear) -> float:
+    """A year's accounts and voucher series exist from its start, or from when it was opened."""
+    if year.opened_at is not None:
+        return year.opened_at
+    return max(ctx.t0, day_start(year.start))
+
+
+class FinancialYearSource(Source):
+    """The company's financial years, a live view of `ctx.years`: a year opened at runtime is
+    listed at once, modified at its opening (older years at the start of the data)."""
+
+    creatable = False
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @property  # type: ignore[override]
+    def size(self) -> int:
+        return len(self.ctx.years)
+
+    def key(self, pos: int) -> str:
+        return str(self.ctx.years[pos].id)
+
+    def position(self, key: str) -> int | None:
+        return int(key) - 1 if key.isdigit() and int(key) >= 1 else None
+
+    def mtime(self, pos: int) -> float:
+        return self.ctx.years[pos].opened_at or self.ctx.t0
+
+    def build(self, pos: int) -> Record:
+        y = self.ctx.years[pos]
+        values = {
+            "@url": self.ctx.url(f"/financialyears/{y.id}"),
+            "AccountChartType": f"BAS {y.start.year}",
+            "AccountingMethod": "ACCRUAL",
+            "FromDate": y.start,
+            "Id": y.id,
+            "ToDate": y.end,
+        }
+        return shape(values, "FinancialYear")

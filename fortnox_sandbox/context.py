@@ -7,7 +7,7 @@ import functools
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .clock import day_start, local
 from .detrand import rng, stream_id
@@ -27,6 +27,10 @@ class FinancialYear:
     id: int
     start: date
     end: date
+    # A year opened at runtime (Sandbox.add_financial_year): when (epoch seconds) and how many
+    # series-A vouchers were booked in it then. Generated years have None and 0.
+    opened_at: float | None = None
+    opened_with: int = 0
 
 
 class Timeline:
@@ -103,6 +107,22 @@ class Context:
 
     def year(self, year_id: int) -> FinancialYear | None:
         return self.years[year_id - 1] if 1 <= year_id <= len(self.years) else None
+
+    @property
+    def generated_years(self) -> list[FinancialYear]:
+        return [y for y in self.years if y.opened_at is None]
+
+    def open_year(self, now: float, vouchers: int = 0) -> FinancialYear:
+        """Append the financial year after the last one, opened at `now` (never before the
+        last year's own opening, so modified times stay ordered by year)."""
+        last = self.years[-1]
+        start = last.end + timedelta(days=1)
+        end = date(start.year + 1, start.month, start.day) - timedelta(days=1)
+        opened_at = max(now, last.opened_at or self.t0)
+        year = FinancialYear(last.id + 1, start, end, opened_at, vouchers)
+        self.years.append(year)  # before _year_starts: year_of indexes years by it
+        self._year_starts.append(start)
+        return year
 
     def timeline(self, n: int, delay_days: float = 0.0) -> Timeline:
         return Timeline(self.t0, self.t1, n, delay_days * 86400.0)

@@ -2,8 +2,8 @@
 
 Arguments come from the query string and/or a JSON object body. Endpoints:
 GET  health, info, counters, expected/<resource>, tap_config
-POST touch, delete, counters/reset (or reset), inject, set_now, rate_limit, token_lifetime,
-     refresh_token, access_token
+POST touch, delete, add_financial_year, counters/reset (or reset), inject, set_now, rate_limit,
+     token_lifetime, refresh_token, access_token
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def _dispatch(sb: Sandbox, action: str, args: dict[str, Any]) -> tuple[int, Any]
             args["resource"], int(args.get("count", 1)), tenant, _opt_int(args.get("year"))
         )
         return 200, {"keys": keys}
+    if action == "add_financial_year":
+        return 200, {"id": sb.add_financial_year(tenant, int(args.get("vouchers", 0)))}
     if action == "inject":
         delay = args.get("delay")
         sb.inject(

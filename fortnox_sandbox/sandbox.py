@@ -215,6 +215,14 @@ class Sandbox:
     ) -> list[str]:
         return self._collection(resource, tenant_id, year).delete(count, self.clock.now())
 
+    def add_financial_year(self, tenant_id: str | None = None, vouchers: int = 0) -> int:
+        """Open the financial year after the last one now, with its chart of accounts, voucher
+        series and `vouchers` balanced series-A vouchers modified now; returns the year's Id."""
+        if int(vouchers) < 0:
+            raise ValueError(f"vouchers must be 0 or more, not {vouchers}")
+        tenant = self._tenant(tenant_id)
+        return tenant.add_financial_year(self.clock.now(), int(vouchers)).id
+
     def set_now(self, when: datetime | None) -> None:
         self.clock.set(when)
 

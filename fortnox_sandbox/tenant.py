@@ -91,7 +91,7 @@ class Tenant:
                 "contracttemplates", contract_templates(ctx)
             ),
             "currencies": lambda _y: self._static("currencies", reg.currencies(ctx)),
-            "financialyears": lambda _y: self._static("financialyears", self._financial_years()),
+            "financialyears": lambda _y: bookkeeping.FinancialYearSource(ctx),
             "projects": lambda _y: self._static("projects", reg.projects(ctx)),
             "labels": lambda _y: self._static("labels", reg.labels(ctx)),
             "termsofpayments": lambda _y: self._simple(
@@ -157,18 +157,17 @@ class Tenant:
     def _simple(self, name: str, rows: tuple, fields: tuple[str, ...]) -> StaticSource:
         return self._static(name, reg.simple(self.ctx, name, rows, fields))
 
-    def _financial_years(self) -> list[dict]:
-        return [
-            {
-                "@url": self.ctx.url(f"/financialyears/{y.id}"),
-                "AccountChartType": f"BAS {y.start.year}",
-                "AccountingMethod": "ACCRUAL",
-                "FromDate": y.start,
-                "Id": y.id,
-                "ToDate": y.end,
-            }
-            for y in self.ctx.years
-        ]
+    def add_financial_year(self, now: float, vouchers: int = 0) -> FinancialYear:
+        """Open the year after the last one at `now`, with `vouchers` new series-A vouchers
+        (modified at `now`); its accounts and voucher series are generated like any year's."""
+        with self._lock:
+            year = self.ctx.open_year(now, vouchers)
+        listed = self._collection("financialyears", 0)
+        with listed.lock:
+            listed.version += 1  # the list pages cached for the old years are stale
+        if vouchers:
+            self._collection("vouchers", year.id).touch(vouchers, now, True, "")
+        return year
 
     # -- collections
     def has(self, name: str) -> bool:
@@ -201,7 +200,7 @@ class Tenant:
         values = {
             "companyinformation": self.company.information,
             "settings/company": self.company.settings,
-            "settings/lockedperiod": lambda: {"EndDate": self.ctx.years[-2].end},
+            "settings/lockedperiod": lambda: {"EndDate": self.ctx.generated_years[-2].end},
             "me": self.company.me,
         }[path]()
         return shape(values, spec[1])

@@ -54,7 +54,7 @@ from tap_fortnox.errors import (
     retry_after_seconds,
 )
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
-from tap_fortnox.normalize import RecordNormalizer
+from tap_fortnox.normalize import RecordNormalizer, snake_case
 from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
@@ -129,6 +129,9 @@ class FortnoxStream(RESTStream[int]):
         self._lastmodified: str | None = None
         self._invalid_reported: set[str] = set()
         self._progress: Progress | None = None
+        self._paginator: FortnoxPaginator | None = None
+        self._paginator_context: Context | None = None
+        self._item_key_fields: tuple[str, ...] | None = None
 
     # --- where and how to ask -------------------------------------------------------------
 
@@ -167,7 +170,42 @@ class FortnoxStream(RESTStream[int]):
         return self.name not in (self.config.get("list_only_streams") or ())
 
     def get_new_paginator(self) -> BaseAPIPaginator:
-        return FortnoxPaginator(self.records_key) if self.records_key else SinglePagePaginator()
+        # Kept so parse_response can leave out the items of a re-read page already emitted.
+        self._paginator = (
+            FortnoxPaginator(self.records_key, self.list_item_key, self._report_shrink)
+            if self.records_key
+            else None
+        )
+        return self._paginator or SinglePagePaginator()
+
+    def list_item_key(self, item: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The identifying fields of a raw list item (the `detail_path` fields, else the
+        primary key's), to recognise an item read twice; None when it has none."""
+        fields = self._item_key_fields
+        if fields is None:
+            if self.detail_path is not None:
+                fields = tuple(_PLACEHOLDER.findall(self.detail_path))
+            else:
+                raw = {snake_case(name): name for name in item}
+                wanted = [key for key in self.primary_keys or () if key not in (TENANT_ID, YEAR)]
+                fields = tuple(raw[key] for key in wanted) if set(wanted) <= raw.keys() else ()
+            self._item_key_fields = fields
+        values = tuple(item.get(field) for field in fields)
+        if not values or any(value is None or value == "" for value in values):
+            return None
+        return tuple(str(value) for value in values)
+
+    def _report_shrink(self, page: int, vanished: int, again: list[int]) -> None:
+        self.logger.info(
+            "Stream '%s'%s: page %d lists %d record(s) fewer than the page before (deleted "
+            "during the read); re-reading page(s) %s so no record shifted onto a page already "
+            "read is skipped",
+            self.name,
+            f" {dict(self._paginator_context)}" if self._paginator_context else "",
+            page,
+            vanished,
+            ", ".join(map(str, again)) or "none",
+        )
 
     def query_params(self, context: Context | None) -> dict[str, Any]:
         """Parameters every request of this stream carries (list and detail)."""
@@ -217,6 +255,8 @@ class FortnoxStream(RESTStream[int]):
                 f"Stream '{self.name}': GET {request_path(response)} returned "
                 f"'{self.records_key}' as {type(items).__name__}, not a list"
             )
+        if self._paginator is not None:  # a re-read page: only the items not emitted yet
+            items = self._paginator.fresh(items)
         for item in items:
             if isinstance(item, dict):
                 yield item
@@ -392,6 +432,7 @@ class FortnoxStream(RESTStream[int]):
             label, "documents" if details else "pages", self.logger, self.progress_every_seconds
         )
         self._progress = progress
+        self._paginator_context = context
         for item in self.request_records(context):
             if not details:
                 yield item

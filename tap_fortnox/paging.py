@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -97,28 +98,147 @@ def check_list_page(stream_name: str, response: requests.Response, records_key: 
         )
 
 
-class FortnoxPaginator(PageNumberPaginator):
-    """Pages 1, 2, ... until `@CurrentPage` reaches `@TotalPages`."""
+# Pages back whose emitted items' keys a paginator remembers, to recognise them on a re-read
+# (at 500 a page: 5,000 keys). More than that many pages' worth of records deleted between two
+# page requests still loses nothing; items from the older pages may then be emitted again.
+KEY_MEMORY_PAGES = 10
+# Fortnox's page size when a request names none (never so from this tap).
+FORTNOX_DEFAULT_LIMIT = 100
 
-    def __init__(self, records_key: str | None = None) -> None:
+ItemKey = Callable[[Mapping[str, Any]], Hashable | None]
+#: Called when a page shows records deleted mid-read: (page, vanished, pages to re-read).
+OnShrink = Callable[[int, int, list[int]], None]
+
+
+class FortnoxPaginator(PageNumberPaginator):
+    """Pages 1, 2, ... until `@CurrentPage` reaches `@TotalPages`, re-reading after deletions.
+
+    Fortnox pages by position. Records deleted while the tap is between page k-1 and page k
+    shift every later record earlier, so the first records of page k slide onto page k-1,
+    already read, and would never be read (for an incremental stream the bookmark would then
+    move past them for good). When a page's `@TotalResources` is `d` lower than the previous
+    response's, the paginator goes back ceil(d / limit) pages, re-reads them (`fresh` drops the
+    items already emitted, by `item_key`, so a document's detail is not fetched twice) and then
+    continues after the highest page read. Records added mid-read (a higher `@TotalResources`)
+    only shift records later, which at worst repeats one; targets upsert on the primary key,
+    so that is left as it is.
+    """
+
+    def __init__(
+        self,
+        records_key: str | None = None,
+        item_key: ItemKey | None = None,
+        on_shrink: OnShrink | None = None,
+    ) -> None:
         super().__init__(start_value=1)
         self.records_key = records_key
+        self.item_key = item_key
+        self.on_shrink = on_shrink
         self.last_info: PageInfo | None = None
+        self._high = 0  # the highest page read so far
+        self._high_full: int | None = None  # its `limit` if it was full (see has_next_page)
+        self._pending: set[int] = set()  # pages to re-read before going on after `_high`
+        self._total: int | None = None  # `@TotalResources` of the previous response
+        self._seen: dict[Hashable, int] = {}  # key of an emitted item -> `_high` when emitted
+        self._observed: requests.Response | None = None
+        self._next: int | None = None
+        self._recovering = False
+
+    # --- what the SDK's loop asks --------------------------------------------------------
 
     def has_more(self, response: requests.Response) -> bool:
+        self._observe(response)
+        return self._next is not None
+
+    def get_next(self, response: requests.Response) -> int | None:
+        self._observe(response)
+        return self._next
+
+    def continue_if_empty(self, response: requests.Response) -> bool:
+        """A page emptied by deletions, or an empty re-read page, does not end the read."""
+        self._observe(response)
+        return self._recovering and self._next is not None
+
+    def fresh(self, items: Iterable[Any]) -> Iterator[Any]:
+        """The items of the page being read that were not emitted before in this read (only a
+        re-read page can hold such items); remembers the keys of the items it lets through."""
+        page = self.current_value
+        reread = page <= self._high
+        mark = max(page, self._high)
+        key_of = self.item_key
+        for item in items:
+            key = key_of(item) if key_of is not None and isinstance(item, Mapping) else None
+            if key is not None:
+                if reread and key in self._seen:
+                    continue
+                self._seen[key] = mark
+            yield item
+
+    # --- bookkeeping -----------------------------------------------------------------------
+
+    def _observe(self, response: requests.Response) -> None:
+        """Take in one response (once, however many of the hooks above ask about it)."""
+        if response is self._observed:
+            return
+        self._observed = response
         body = json_body(response)
-        self.last_info = page_info(body)
-        return has_next_page(self.last_info, self.current_value, self._full_page(response, body))
+        info = self.last_info = page_info(body)
+        page = self.current_value
+        high_before = self._high
+        reread = page <= high_before
+        # Never a page already read by moving forward: an `@CurrentPage` below the page asked
+        # for is refused (check_list_page) past page 1 and ignored on page 1 (`0`, `-1`).
+        served = max(info.current_page or 0, page) if info is not None else page
+        if served > self._high:
+            self._high = served
+            self._high_full = self._full_page(response, body)
+        total = info.total_resources if info is not None else None
+        vanished = self._total - total if self._total is not None and total is not None else 0
+        if total is not None:
+            self._total = total
+        if vanished > 0:
+            self._plan_reread(page, vanished, _query_int(response, "limit"), high_before)
+        self._pending.discard(page)
+        self._forget_old_keys()
+        self._recovering = reread or vanished > 0 or bool(self._pending)
+        if self._pending:
+            self._next = min(self._pending)
+        elif info is not None and has_next_page(
+            PageInfo(self._high, info.total_pages, info.total_resources),
+            self._high,
+            self._high_full,
+        ):
+            self._next = self._high + 1
+        else:
+            self._next = None
+
+    def _plan_reread(self, page: int, vanished: int, limit: int | None, high: int) -> None:
+        """`vanished` records went between the previous response and this one (page `page`;
+        `high` was the highest page read before it).
+
+        Every item moved up to `vanished` places earlier, i.e. back at most `back` pages: an
+        item not read yet that was beyond page `high` may now be on its last `back` pages, and
+        one on a page still to be re-read may now be up to `back` pages before it. Page `page`
+        itself was just read as it is now."""
+        back = -(-vanished // (limit or FORTNOX_DEFAULT_LIMIT))
+        again = set(range(max(1, high - back + 1), high + 1))
+        for pending in self._pending:
+            again.update(range(max(1, pending - back), pending + 1))
+        again.discard(page)
+        self._pending = again
+        if self.on_shrink is not None:
+            self.on_shrink(page, vanished, sorted(again))
+
+    def _forget_old_keys(self) -> None:
+        """Forget keys no likely re-read can meet. An item only moves to earlier pages, so one
+        emitted when page `mark` was the highest read is never seen after page `mark`; keys are
+        kept down to `KEY_MEMORY_PAGES` pages below the lowest page still to be read."""
+        floor = min(self._pending, default=self._high + 1) - KEY_MEMORY_PAGES
+        if self._seen and min(self._seen.values()) < floor:
+            self._seen = {key: mark for key, mark in self._seen.items() if mark >= floor}
 
     def _full_page(self, response: requests.Response, body: Any) -> int | None:
         """The request's `limit` if the page held exactly that many records, else None."""
         limit = _query_int(response, "limit")
         items = get_ci(body, self.records_key) if self.records_key else None
         return limit if limit and isinstance(items, list) and len(items) == limit else None
-
-    def get_next(self, response: requests.Response) -> int | None:
-        # Never a page already read: an `@CurrentPage` below the page asked for is refused
-        # (check_list_page) past page 1 and ignored on page 1 (`0`, `-1`).
-        info = self.last_info
-        current = info.current_page if info and info.current_page is not None else None
-        return max(current or 0, self.current_value) + 1

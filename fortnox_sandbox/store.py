@@ -14,6 +14,7 @@ import bisect
 import copy
 import random
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -179,11 +180,14 @@ class Collection:
 
     _ids = iter(range(1, 1 << 62))
 
-    def __init__(self, source: Source, cache: RecordCache, seed: int) -> None:
+    def __init__(self, source: Source, cache: RecordCache, seed: int, name: str = "") -> None:
         self.source = source
         self.cache = cache
-        self.uid = next(Collection._ids)
+        self.uid = next(Collection._ids)  # the cache key: unique across every sandbox's collections
         self.seed = seed
+        # Which records touch() and delete() pick depends on the seed and the collection's name
+        # only, never on how many sandboxes this process made before (uid does).
+        self.salt = zlib.crc32(name.encode())
         self.overlay: dict[int, tuple[Record | None, float]] = {}
         self.created = 0
         self.version = 0
@@ -246,7 +250,7 @@ class Collection:
         """Modify (or create) `count` records at time `now`; returns their keys."""
         keys: list[str] = []
         with self.lock:
-            rnd = random.Random(self.seed * 7919 + self.version * 104729 + self.uid)
+            rnd = random.Random(self.seed * 7919 + self.version * 104729 + self.salt)
             if create:
                 if not self.source.creatable:
                     raise ValueError("this register cannot grow: touch it without create")
@@ -269,7 +273,7 @@ class Collection:
     def delete(self, count: int, now: float) -> list[str]:
         keys: list[str] = []
         with self.lock:
-            rnd = random.Random(self.seed * 31 + self.version * 1009 + self.uid)
+            rnd = random.Random(self.seed * 31 + self.version * 1009 + self.salt)
             for pos in self._pick(count, rnd):
                 self.overlay[pos] = (None, now)
                 keys.append(self.source.key(pos))

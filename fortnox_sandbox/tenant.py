@@ -182,7 +182,9 @@ class Tenant:
         with self._lock:
             found = self._collections.get(key)
             if found is None:
-                found = Collection(self._factories[name](key[1]), self.cache, self.seed)
+                found = Collection(
+                    self._factories[name](key[1]), self.cache, self.seed, f"{name}/{key[1]}"
+                )
                 self._collections[key] = found
         return found
 

@@ -124,3 +124,12 @@ def test_cli_serve_prints_ready_and_serves(tmp_path):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_touch_and_delete_pick_the_same_records_for_the_same_seed(make_sandbox):
+    # Whatever sandboxes the process made before (tests run in any order), a seed decides
+    # which records touch() and delete() change.
+    one, two = (make_sandbox(seed=7, rate_limit=False) for _ in range(2))
+    assert one.delete("invoices", 5) == two.delete("invoices", 5)
+    assert one.touch("customers", 3) == two.touch("customers", 3)
+    assert one.delete("vouchers", 2) == two.delete("vouchers", 2)

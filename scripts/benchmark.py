@@ -43,8 +43,6 @@ from fortnox_sandbox.resources import RESOURCES, SINGLES
 from scripts.bench import tapsync
 from scripts.bench.bare import bare_tap
 from scripts.bench.sink import timed_sync
-from tap_fortnox import ratelimit
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import RowStream
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
@@ -61,18 +59,12 @@ def say(line: str = "") -> None:
     print(line, flush=True)
 
 
-def fresh_process() -> None:
-    """Forget shared tokens and limiters, as a new tap process would start."""
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
-
-
 def unlimited(sb: Sandbox, **overrides: Any) -> dict[str, Any]:
     return {**sb.tap_config(), "rate_limit_requests": 0, **overrides}
 
 
 def sync(config: dict, streams: Iterable[str], state: dict | None = None, tap_class=TapFortnox):
-    fresh_process()
+    tapsync.fresh_process()
     tap = tap_class(config=config, state=state or {})
     tapsync.select(tap, streams)
     return timed_sync(tap)

@@ -13,7 +13,6 @@ import pytest
 
 from scripts.bench import tapsync
 from scripts.bench.sink import capture_stdout
-from tap_fortnox import ratelimit
 from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream, RowStream
 from tap_fortnox.streams import STREAM_TYPES
@@ -66,15 +65,6 @@ def closed(schema: Any) -> Any:
     return out
 
 
-@pytest.fixture(autouse=True)
-def _fresh_process():
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
-    yield
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
-
-
 def sync(config: dict[str, Any], streams: list[str]) -> tuple[TapFortnox, list[dict]]:
     tap = TapFortnox(config=config)
     for name, stream in tap.streams.items():
@@ -101,8 +91,7 @@ def full_sync(sandbox):
     """One sync of every stream; the sandbox's request counts of it are kept for
     test_requests_are_the_minimum (the session sandbox's counters are reset first)."""
     config = {**sandbox.tap_config(), "rate_limit_requests": 0}
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
+    tapsync.fresh_process()
     sandbox.reset_counters()
     tap, messages = sync(config, ALL_STREAMS)
     FULL_SYNC_COUNTERS.clear()

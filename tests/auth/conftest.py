@@ -2,16 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tap_fortnox.auth import FortnoxAuthenticator
 from tests.auth.fake_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuth
-
-
-@pytest.fixture(autouse=True)
-def _fresh_registry():
-    """Every test starts as a new process would: no shared authenticators."""
-    FortnoxAuthenticator.clear_registry()
-    yield
-    FortnoxAuthenticator.clear_registry()
 
 
 @pytest.fixture

@@ -5,20 +5,7 @@ Each test starts like a new process (no shared tokens or limiters); the tap's li
 
 from __future__ import annotations
 
-import pytest
-
 from fortnox_sandbox import Sandbox
-from tap_fortnox import ratelimit
-from tap_fortnox.auth import FortnoxAuthenticator
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process():
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
-    yield
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
 
 
 def config_for(sb: Sandbox, **overrides) -> dict:

@@ -6,22 +6,15 @@ from typing import Any
 import pytest
 
 from scripts.bench.sink import capture_stdout
-from tap_fortnox import ratelimit
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.tap import TapFortnox
 from tests.unit.fake_fortnox import FakeFortnox
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process(monkeypatch):
-    """Each test starts like a new process (no shared tokens or limiters); retries are fast."""
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
+def _fast_retries(monkeypatch):
+    """Retries wait milliseconds (a fresh process per test comes from tests/conftest.py)."""
     monkeypatch.setattr(FortnoxStream, "retry_base_seconds", 0.01)
-    yield
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
 
 
 @pytest.fixture

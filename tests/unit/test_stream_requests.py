@@ -169,9 +169,10 @@ def test_changed_records_are_found_by_the_next_sync(fake):
     assert [r["customer_number"] for r in second.records("customers")] == ["2"]
 
 
-def test_an_interrupted_sync_keeps_the_previous_bookmark(fake):
-    add_customers(fake, 3)
-    old = {
+def old_customers_state() -> dict:
+    """A previous sync's state (a new dict each time: the tap may update it in place):
+    customers bookmarked at 2024-05-01 08:00 UTC, 10:00 in Stockholm."""
+    return {
         "bookmarks": {
             "customers": {
                 "replication_key": "sync_started_at",
@@ -179,6 +180,11 @@ def test_an_interrupted_sync_keeps_the_previous_bookmark(fake):
             }
         }
     }
+
+
+def test_an_interrupted_sync_keeps_the_previous_bookmark(fake):
+    add_customers(fake, 3)
+    old = old_customers_state()
     fake.fail("/3/customers/2", 500, {"message": "boom"}, times=99)
     with pytest.raises(FortnoxAPIError, match=r"GET /3/customers/2 failed with HTTP 500"):
         run_tap(fake.config(max_retries=2), ["customers"], state=old)
@@ -191,14 +197,7 @@ def test_an_interrupted_sync_keeps_the_previous_bookmark(fake):
 
 def test_lastmodified_rejected_falls_back_to_a_full_read(fake, caplog):
     add_customers(fake, 2, lastmodified="reject")
-    state = {
-        "bookmarks": {
-            "customers": {
-                "replication_key": "sync_started_at",
-                "replication_key_value": "2024-05-01T08:00:00+00:00",
-            }
-        }
-    }
+    state = old_customers_state()
     with caplog.at_level(logging.WARNING):
         run = run_tap(fake.config(), ["customers"], state=state)
     assert len(run.records("customers")) == 2
@@ -309,14 +308,7 @@ def test_missing_scope_skips_only_that_stream(fake, caplog):
         400,
         {"ErrorInformation": {"code": 2001101, "message": "Det finns ingen aktiv licens"}},
     )
-    state = {
-        "bookmarks": {
-            "customers": {
-                "replication_key": "sync_started_at",
-                "replication_key_value": "2024-05-01T08:00:00+00:00",
-            }
-        }
-    }
+    state = old_customers_state()
     with caplog.at_level(logging.WARNING):
         run = run_tap(fake.config(), ["units", "customers"], state=state)
     assert run.records("customers") == []

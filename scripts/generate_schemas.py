@@ -41,7 +41,7 @@ from tap_fortnox.client import (  # noqa: E402
 from tap_fortnox.normalize import snake_case  # noqa: E402
 from tap_fortnox.streams import STREAM_TYPES  # noqa: E402
 
-DEFAULT_SPEC = ROOT.parent / "shared" / "fortnox-openapi" / "openapi-fortnox.json"
+DEFAULT_SPEC = ROOT / "vendor" / "fortnox-openapi" / "openapi-fortnox.json"
 SCHEMA_DIR = ROOT / "tap_fortnox" / "schemas"
 
 STRING = {"type": ["string", "null"]}

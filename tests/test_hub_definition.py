@@ -1,14 +1,12 @@
 """The Meltano Hub definition of our variant, validated with the Hub's own JSON schemas.
 
-The schemas live in the shared folder beside the repository (``../shared/meltano-hub-schemas``,
-as in CI, where ``shared/`` sits next to the clone); ``MELTANO_HUB_SCHEMAS`` overrides the path.
+The schemas are vendored in the repository (``vendor/meltano-hub-schemas``, see its SOURCE.md).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +25,7 @@ from scripts.plugin_settings import (
     expected_settings,
 )
 
-SCHEMAS = Path(
-    os.environ.get("MELTANO_HUB_SCHEMAS") or ROOT.parent / "shared" / "meltano-hub-schemas"
-)
+SCHEMAS = ROOT / "vendor" / "meltano-hub-schemas"
 
 
 def load_yaml(path: Path) -> Any:
@@ -39,12 +35,6 @@ def load_yaml(path: Path) -> Any:
 @pytest.fixture(scope="module")
 def validator() -> Draft7Validator:
     entry = SCHEMAS / "plugin_definitions" / "extractors.schema.json"
-    if not entry.is_file():
-        pytest.fail(
-            f"Meltano Hub schemas not found at {SCHEMAS}: expected the shared folder beside the "
-            "repository (../shared/meltano-hub-schemas) or MELTANO_HUB_SCHEMAS pointing at it",
-            pytrace=False,
-        )
     # The schemas' $ids and $refs are relative (e.g. "../common/base_setting.schema.json" from
     # common/common.schema.json); their file names are unique, so resolve each by name.
     by_name = {path.name: path for path in SCHEMAS.rglob("*.schema.json")}

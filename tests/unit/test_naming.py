@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tap_fortnox.normalize import snake_case
-from tests.unit.spec import needs_spec, spec
+from tests.unit.spec import spec
 
 SQL_SAFE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # PostgreSQL's reserved key words (those that cannot be a column name without quoting).
@@ -86,7 +86,6 @@ def _object_schemas(node):
             yield from _object_schemas(value)
 
 
-@needs_spec
 def test_every_openapi_property_name_is_sql_safe_and_unique_per_object():
     objects = list(_object_schemas(spec()["components"]))
     names = {name for props in objects for name in props}

@@ -40,7 +40,8 @@ def test_nothing_reads_outside_the_repository():
     offenders = [
         str(path.relative_to(root))
         for path in root.rglob("*.py")
-        if ".venv" not in path.parts and ".meltano" not in path.parts
+        if ".venv" not in path.parts
+        and ".meltano" not in path.parts
         and pattern.search(path.read_text(encoding="utf-8", errors="replace"))
     ]
     assert offenders == []

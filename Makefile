@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install system-deps demo test lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,dev]'
+	$(BIN)/pip install -q -e '.[test,dev]' -e sandbox  # the simulator: its own distribution
 	touch $(STAMP)
 
 install: system-deps $(STAMP)

@@ -41,6 +41,10 @@ JSON_KINDS = {
     "object": "object",
     "array": "array",
 }
+# The SDK's built-in `faker_config` works only with the `faker` extra, which the tap does not
+# install; its `seed` would also be a decimal-kind setting, which Meltano 4.4 cannot pass from an
+# environment variable (Decimal is not JSON serialisable). Left out of the Meltano settings.
+UNUSABLE = ("faker_config",)
 
 
 @functools.cache
@@ -104,6 +108,8 @@ def meltano_settings(properties: dict[str, Any], prefix: str = "") -> list[dict[
     settings: list[dict[str, Any]] = []
     for name, schema in properties.items():
         full_name = f"{prefix}{name}"
+        if full_name in UNUSABLE:
+            continue
         if is_group(schema):
             settings += meltano_settings(schema["properties"], prefix=f"{full_name}.")
             continue

@@ -12,38 +12,37 @@ Error messages are one line and never contain a secret.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import logging
-import random
 import re
 import threading
 import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar
 
 import jwt
 import requests
-import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
+from urllib3.util.retry import Retry
 
-from tap_fortnox.errors import get_ci, json_body, parse_error_body
+from tap_fortnox.errors import get_ci, json_body, never_connected, parse_error_body
+from tap_fortnox.settings import (
+    DEFAULT_AUTH_URL,
+    FLOW_ACCESS_TOKEN,
+    FLOW_CLIENT_CREDENTIALS,
+    FLOW_REFRESH_TOKEN,
+    SECRET_SETTINGS,
+    auth_flow,
+    setting,
+)
 from tap_fortnox.token_store import TokenStore, TokenStoreError
 
-DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
 DEFAULT_TOKEN_LIFETIME = 3600.0
 RENEW_MARGIN_SECONDS = 60.0
 TOKEN_TIMEOUT = (10.0, 30.0)  # connect, read
-CLIENT_CREDENTIALS_ATTEMPTS = 5
 
-FLOW_CLIENT_CREDENTIALS = "client_credentials"
-FLOW_REFRESH_TOKEN = "refresh_token"
-FLOW_ACCESS_TOKEN = "access_token"
-
-CLIENT_CREDENTIAL_SETTINGS = ("client_id", "client_secret", "tenant_id")
-REFRESH_SETTINGS = ("client_id", "client_secret", "refresh_token", "token_store_path")
-SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
 
 logger = logging.getLogger(__name__)
 
@@ -108,95 +107,6 @@ class AuthError(Exception):
 
 
 # --------------------------------------------------------------------------------------------
-# Config
-
-
-def setting(config: Mapping[str, Any], name: str) -> str | None:
-    """A setting as a stripped string, or None when it is missing or empty."""
-    value = config.get(name)
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _missing_message(present: str, missing: list[str], flow: str, needs: tuple[str, ...]) -> str:
-    noun = "is" if len(missing) == 1 else "are"
-    return (
-        f"Config error: {present} is set but {' and '.join(missing)} {noun} missing "
-        f"({flow} flow needs {', '.join(needs)})"
-    )
-
-
-def validate_auth_config(config: Mapping[str, Any]) -> str:
-    """Check that exactly one auth flow is configured completely; return its name.
-
-    Raises AuthError naming the settings involved (never their values).
-    """
-    has = {
-        name: setting(config, name) is not None
-        for name in (
-            *CLIENT_CREDENTIAL_SETTINGS,
-            "refresh_token",
-            "token_store_path",
-            "access_token",
-        )
-    }
-    if has["access_token"]:
-        others = [n for n in ("refresh_token", "token_store_path", "client_secret") if has[n]]
-        if others:
-            _conflict("access_token", others)
-        return FLOW_ACCESS_TOKEN
-    if has["refresh_token"] or has["token_store_path"]:
-        missing = [n for n in REFRESH_SETTINGS if not has[n] and n != "refresh_token"]
-        present = "refresh_token" if has["refresh_token"] else "token_store_path"
-        if missing:
-            message = _missing_message(present, missing, "refresh-token", REFRESH_SETTINGS)
-            if "token_store_path" in missing:
-                message += (
-                    "; token_store_path is the file where the tap saves every rotated refresh "
-                    "token (Fortnox refresh tokens are single use)"
-                )
-            raise AuthError(message)
-        store = TokenStore(str(setting(config, "token_store_path")))
-        if not has["refresh_token"] and not store.exists():
-            raise AuthError(
-                f"Config error: token_store_path is set but refresh_token is missing and the token "
-                f"store {store.path} does not exist (run `tap-fortnox-auth --token-store "
-                f"{store.path}` to authorise, or set refresh_token)"
-            )
-        return FLOW_REFRESH_TOKEN
-    present_cc = [n for n in CLIENT_CREDENTIAL_SETTINGS if has[n]]
-    if not present_cc:
-        raise AuthError(
-            "Config error: no Fortnox credentials: set client_id, client_secret and tenant_id "
-            "(service account, client-credentials flow), or client_id, client_secret, "
-            "refresh_token and token_store_path (refresh-token flow), or access_token; "
-            "`tap-fortnox-auth` sets them up"
-        )
-    missing = [n for n in CLIENT_CREDENTIAL_SETTINGS if not has[n]]
-    if missing:
-        message = _missing_message(
-            present_cc[-1], missing, "client-credentials", CLIENT_CREDENTIAL_SETTINGS
-        )
-        if missing == ["tenant_id"]:
-            message += (
-                "; `tap-fortnox-auth --service-account` prints the tenant id, or set "
-                "refresh_token and token_store_path for the refresh-token flow"
-            )
-        raise AuthError(message)
-    return FLOW_CLIENT_CREDENTIALS
-
-
-def _conflict(chosen: str, others: list[str]) -> NoReturn:
-    raise AuthError(
-        f"Config error: {chosen} and {' and '.join(others)} are both set; they belong to "
-        f"different auth flows, remove the ones you do not use (a static access_token needs no "
-        f"client_secret, refresh_token or token_store_path)"
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # Helpers
 
 
@@ -251,17 +161,6 @@ def _oauth_error_code(response: requests.Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _was_not_sent(exc: requests.RequestException) -> bool:
-    """True when the request certainly never reached the server (safe to repeat any POST)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.ConnectionError):
-        reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)
-        return isinstance(reason, urllib3.exceptions.NewConnectionError)
-    return False
-
-
 class TokenRequestRejected(AuthError):
     """The token endpoint answered with an error status."""
 
@@ -271,15 +170,47 @@ class TokenRequestRejected(AuthError):
         self.oauth_error = oauth_error
 
 
-class TokenEndpoint:
-    """POSTs to ``{auth_url}/token`` with Basic client auth, on its own session.
+# Client-credentials requests are idempotent: repeated on connection problems, 429 and 5xx.
+# A single-use grant (refresh token, authorisation code) is repeated only when the connection
+# failed before anything was sent: after a lost answer it may already be used up.
+TOKEN_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-    The session has no automatic retries: a single-use refresh token (or auth code) must never be
-    sent twice after a lost response. Only ``retry=True`` calls (client credentials, which are
-    idempotent) are repeated on 429/5xx/timeouts, with backoff.
+
+def token_retry(idempotent: bool, backoff_factor: float = 0.5) -> Retry:
+    """The token endpoint's retry policy (urllib3), honouring Retry-After."""
+    other = 4 if idempotent else 0
+    return Retry(
+        total=4,
+        connect=4,
+        read=other,
+        status=other,
+        other=other,
+        backoff_factor=backoff_factor,
+        backoff_max=8.0,
+        backoff_jitter=0.25,
+        status_forcelist=TOKEN_RETRY_STATUSES,
+        allowed_methods=frozenset({"POST"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,  # the last answer is reported with its Fortnox error body
+    )
+
+
+class TokenEndpoint:
+    """POSTs to ``{auth_url}/token`` with Basic client auth, on sessions of its own.
+
+    ``retry=True`` (client credentials) uses a session that repeats connection problems, 429 and
+    5xx with backoff; ``retry=False`` (single-use grants) one that repeats only connections that
+    never reached the server.
     """
 
-    def __init__(self, auth_url: str | None, client_id: str, client_secret: str) -> None:
+    def __init__(
+        self,
+        auth_url: str | None,
+        client_id: str,
+        client_secret: str,
+        *,
+        backoff_factor: float = 0.5,
+    ) -> None:
         self.url = (auth_url or DEFAULT_AUTH_URL).rstrip("/") + "/token"
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
         self._headers = {
@@ -287,8 +218,18 @@ class TokenEndpoint:
             "Accept": "application/json",
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        self._session = requests.Session()
-        self._session.trust_env = True
+        self._sessions = {
+            idempotent: self._session(token_retry(idempotent, backoff_factor))
+            for idempotent in (True, False)
+        }
+
+    @staticmethod
+    def _session(retry: Retry) -> requests.Session:
+        session = requests.Session()
+        adapter = HTTPAdapter(max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
 
     def post(
         self,
@@ -299,59 +240,47 @@ class TokenEndpoint:
         headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """The token response as a dict with at least ``access_token``; AuthError otherwise."""
-        all_headers = {**self._headers, **(headers or {})}
-        for attempt in range(1, CLIENT_CREDENTIALS_ATTEMPTS + 1):
-            last = attempt == CLIENT_CREDENTIALS_ATTEMPTS
-            try:
-                response = self._session.post(
-                    self.url, data=form, headers=all_headers, timeout=TOKEN_TIMEOUT
-                )
-            except requests.RequestException as exc:
-                if not last and (retry or _was_not_sent(exc)):
-                    self._sleep(attempt, None, f"{type(exc).__name__}")
-                    continue
-                hint = (
-                    ""
-                    if retry or _was_not_sent(exc)
-                    else "; the single-use token may have been used up by the lost request: "
-                    "run again, and if Fortnox then answers invalid_grant, re-authorise with "
-                    "tap-fortnox-auth"
-                )
+        try:
+            response = self._sessions[retry].post(
+                self.url,
+                data=form,
+                headers={**self._headers, **(headers or {})},
+                timeout=TOKEN_TIMEOUT,
+            )
+        except requests.RequestException as exc:
+            if never_connected(exc):
                 raise AuthError(
-                    f"{what} failed: no answer from the Fortnox token endpoint {self.url} "
-                    f"({type(exc).__name__}){hint}"
+                    f"{what} failed: cannot connect to the Fortnox token endpoint {self.url} "
+                    f"({type(exc).__name__}); check auth_url"
                 ) from None
-            status = response.status_code
-            if retry and not last and (status == 429 or status >= 500):
-                self._sleep(attempt, response.headers.get("Retry-After"), f"HTTP {status}")
-                continue
-            if status >= 400:
-                raise TokenRequestRejected(
-                    f"{what} failed: Fortnox answered HTTP {status} "
-                    f"({describe_error_body(response)})",
-                    status,
-                    _oauth_error_code(response),
-                )
-            try:
-                payload = response.json()
-            except ValueError:
-                payload = None
-            if not isinstance(payload, dict) or not isinstance(payload.get("access_token"), str):
-                raise AuthError(
-                    f"{what} failed: the Fortnox token endpoint answered HTTP {status} "
-                    f"without an access_token"
-                )
-            return payload
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    @staticmethod
-    def _sleep(attempt: int, retry_after: str | None, reason: str) -> None:
-        delay = min(8.0, 0.5 * 2 ** (attempt - 1)) * (0.75 + random.random() / 2)
-        if retry_after:
-            with contextlib.suppress(ValueError):
-                delay = min(30.0, max(delay, float(retry_after)))
-        logger.warning("Fortnox token request failed (%s); retrying in %.1f s", reason, delay)
-        time.sleep(delay)
+            hint = (
+                ""
+                if retry
+                else "; the single-use token may have been used up by the lost request: run "
+                "again, and if Fortnox then answers invalid_grant, re-authorise with "
+                "tap-fortnox-auth"
+            )
+            raise AuthError(
+                f"{what} failed: no answer from the Fortnox token endpoint {self.url} "
+                f"({type(exc).__name__}){hint}"
+            ) from None
+        status = response.status_code
+        if status >= 400:
+            raise TokenRequestRejected(
+                f"{what} failed: Fortnox answered HTTP {status} ({describe_error_body(response)})",
+                status,
+                _oauth_error_code(response),
+            )
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not isinstance(payload.get("access_token"), str):
+            raise AuthError(
+                f"{what} failed: the Fortnox token endpoint answered HTTP {status} "
+                f"without an access_token"
+            )
+        return payload
 
 
 def _expires_in(payload: Mapping[str, Any]) -> float:
@@ -418,7 +347,7 @@ class FortnoxAuthenticator(AuthBase):
     @classmethod
     def for_config(cls, config: Mapping[str, Any]) -> FortnoxAuthenticator:
         """The process-wide authenticator for these credentials (created on first use)."""
-        flow = validate_auth_config(config)
+        flow = auth_flow(config)
         key = (flow, *(_key_part(config, name) for name in _KEY_SETTINGS))
         with cls._registry_lock:
             instance = cls._registry.get(key)

@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import requests
 
 from tap_fortnox.auth import (
-    DEFAULT_AUTH_URL,
     STREAM_SCOPES,
     AuthError,
     TokenEndpoint,
@@ -37,9 +36,9 @@ from tap_fortnox.auth import (
     tenant_id_from_jwt,
     token_store_record,
 )
+from tap_fortnox.settings import DEFAULT_API_URL, DEFAULT_AUTH_URL
 from tap_fortnox.token_store import TokenStore, TokenStoreError
 
-DEFAULT_API_URL = "https://api.fortnox.se/3"
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
 DEFAULT_TOKEN_STORE = "fortnox-token-store.json"
 SECRET_PLACEHOLDER = "<your Fortnox client secret>"

@@ -58,16 +58,21 @@ from tap_fortnox.normalize import RecordNormalizer, snake_case
 from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
+from tap_fortnox.reach import Reach
+from tap_fortnox.settings import (
+    DEFAULT_API_URL,
+    DEFAULT_LOOKBACK_MINUTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT_REQUESTS,
+    DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
+    DEFAULT_TIMEOUT_SECONDS,
+    MAX_PAGE_SIZE,
+)
 
 if TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import RequestFunc
 
-DEFAULT_API_URL = "https://api.fortnox.se/3"
-DEFAULT_PAGE_SIZE = 500  # Fortnox's maximum
-DEFAULT_LOOKBACK_MINUTES = 5
-DEFAULT_MAX_RETRIES = 8
-DEFAULT_TIMEOUT_SECONDS = 60
 
 # The replication key of every incremental stream. Fortnox records carry no modification time,
 # so the tap stamps each record with the (UTC) time it started reading the stream. The SDK then
@@ -153,7 +158,7 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def page_size(self) -> int:
-        return int(self.config.get("page_size") or DEFAULT_PAGE_SIZE)
+        return int(self.config.get("page_size") or MAX_PAGE_SIZE)
 
     @property
     def scope(self) -> str | None:
@@ -281,6 +286,7 @@ class FortnoxStream(RESTStream[int]):
             progress.set_total(info.total_resources)
 
     def validate_response(self, response: requests.Response) -> None:
+        self.reach.answer()
         problem = classify(self.name, response)
         if problem is not None:
             raise problem
@@ -305,9 +311,13 @@ class FortnoxStream(RESTStream[int]):
         tenant = config.get("tenant_id") or self._tap_tenant_hint()
         return limiter_for(
             ("fortnox", str(client), str(tenant or "")),
-            int(config.get("rate_limit_requests", 25)),
-            float(config.get("rate_limit_window_seconds", 5)),
+            int(config.get("rate_limit_requests", DEFAULT_RATE_LIMIT_REQUESTS)),
+            float(config.get("rate_limit_window_seconds", DEFAULT_RATE_LIMIT_WINDOW_SECONDS)),
         )
+
+    @property
+    def reach(self) -> Reach:
+        return self._tap.reach  # type: ignore[attr-defined]
 
     def _tap_tenant_hint(self) -> str | None:
         """The tenant as far as it is known without a request (the token's claim)."""
@@ -326,6 +336,9 @@ class FortnoxStream(RESTStream[int]):
                     return func(prepared, context)
                 except TokenRejected as rejected:
                     token = rejected.token
+                except requests.RequestException as exc:
+                    self.reach.check(exc, self.name, self.url_base)
+                    raise
             self.authenticator.invalidate(token)
             self.logger.info("Stream '%s': access token rejected (401); renewing", self.name)
             with self.limiter.slot():

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import requests
+import urllib3.exceptions
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 # Fortnox codes for "the company has no licence for this scope", "no API licence at all" and
@@ -225,3 +226,16 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
     except ValueError:
         return None
     return seconds if seconds >= 0 else None
+
+
+def never_connected(exc: BaseException) -> bool:
+    """True when a request certainly never reached the server: the connection itself failed
+    (refused, unknown host, connect timeout). Such a request is safe to repeat, and on a run's
+    first request it means the URL is wrong or the server is down."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        reason = getattr(reason, "reason", reason)
+        return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return False

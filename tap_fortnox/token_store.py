@@ -3,20 +3,21 @@
 Fortnox refresh tokens are single use, so the rotated token must survive the process that received
 it. The file is replaced atomically (temp file in the same directory, fsync, os.replace), is only
 readable by its owner (0600), and is read-refreshed-written under an exclusive lock on a sibling
-``.lock`` file, so that two runs starting at once never refresh with the same token.
+``.lock`` file (``filelock``: flock on POSIX, msvcrt on Windows), so that two runs starting at once
+never refresh with the same token.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import filelock
 
 LOCK_TIMEOUT_SECONDS = 120.0
 
@@ -37,33 +38,23 @@ class TokenStore:
 
     @contextlib.contextmanager
     def locked(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-        """Hold the exclusive lock; other processes (and other open handles) wait for it."""
+        """Hold the exclusive lock; other processes (and other handles in this one) wait."""
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            lock = filelock.FileLock(self.lock_path, timeout=timeout, mode=0o600)
+            lock.acquire()
+        except filelock.Timeout:
+            raise TokenStoreError(
+                f"the token store {self.path} stayed locked by another run for {timeout:.0f} s"
+            ) from None
         except OSError as exc:
             raise TokenStoreError(
                 f"cannot create the token store lock {self.lock_path}: {exc.strerror}"
             ) from None
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise TokenStoreError(
-                            f"the token store {self.path} stayed locked by another run for "
-                            f"{timeout:.0f} s"
-                        ) from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            yield
         finally:
-            os.close(fd)
+            lock.release()
 
     def read(self) -> dict[str, Any] | None:
         """The stored state, or None when there is no store yet."""

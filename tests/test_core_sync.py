@@ -184,11 +184,11 @@ def test_money_is_exact_decimal_in_the_output(full_sync):
 
 def test_the_limiter_keeps_a_rate_limited_sandbox_free_of_429s(make_sandbox):
     sb = make_sandbox(seed=3, scale="small", rate_limit=True)
-    sb.set_rate_limit(True, requests=10, window_seconds=0.5)
+    sb.set_rate_limit(True, requests=20, window_seconds=1.0)
     config = {
         **sb.tap_config(),
-        "rate_limit_requests": 10,
-        "rate_limit_window_seconds": 0.5,
+        "rate_limit_requests": 20,
+        "rate_limit_window_seconds": 1,
     }
     _tap, messages = sync(config, ["customers", "units"])
     assert len(records_of(messages, "customers")) == len(sb.expected("customers"))

@@ -85,10 +85,11 @@ def test_renewed_before_expiry(fake_oauth, cc_config):
 def backoffs(monkeypatch):
     """Record the token endpoint's backoff sleeps instead of sleeping."""
     calls: list[str] = []
-    monkeypatch.setattr(
-        "tap_fortnox.auth.TokenEndpoint._sleep",
-        staticmethod(lambda attempt, retry_after, reason: calls.append(reason)),
-    )
+
+    def record(retry, response=None):
+        calls.append(f"HTTP {response.status}" if response is not None else "connection")
+
+    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", record)
     return calls
 
 
@@ -193,9 +194,10 @@ def test_refresh_retried_when_the_request_never_left(refresh_config, fake_oauth,
     fake_oauth.close()
     with pytest.raises(AuthError) as info:
         FortnoxAuthenticator.for_config(refresh_config).get_token()
-    assert "no answer from the Fortnox token endpoint" in str(info.value)
+    assert "cannot connect to the Fortnox token endpoint" in str(info.value)
+    assert str(info.value).endswith("check auth_url")
     assert "used up" not in str(info.value)
-    assert backoffs == ["ConnectionError"] * 4
+    assert backoffs == ["connection"] * 4
 
 
 def test_store_for_another_client_is_refused(fake_oauth, refresh_config):

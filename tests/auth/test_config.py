@@ -1,10 +1,11 @@
-"""validate_auth_config: exactly one complete flow, messages that name settings and no values."""
+"""Which auth flow a config selects: exactly one complete flow, messages that name settings
+and no values."""
 
 from __future__ import annotations
 
 import pytest
 
-from tap_fortnox.auth import AuthError, validate_auth_config
+from tap_fortnox.settings import auth_flow, config_errors
 
 SECRETS = {
     "client_secret": "CS-very-secret-1",
@@ -34,10 +35,14 @@ def _config(*names: str, **extra: str) -> dict:
         ),
         (("access_token",), "access_token"),
         (("access_token", "client_id", "tenant_id"), "access_token"),
+        # A token store preset for the refresh-token flow (Meltano's prod environment) does not
+        # stand in the way of complete client credentials.
+        (("client_id", "client_secret", "tenant_id", "token_store_path"), "client_credentials"),
     ],
 )
 def test_complete_flows(names, flow):
-    assert validate_auth_config(_config(*names)) == flow
+    assert auth_flow(_config(*names)) == flow
+    assert config_errors(_config(*names), []) == []
 
 
 @pytest.mark.parametrize(
@@ -69,9 +74,7 @@ def test_complete_flows(names, flow):
     ],
 )
 def test_incomplete_or_conflicting(names, expected):
-    with pytest.raises(AuthError) as info:
-        validate_auth_config(_config(*names))
-    message = str(info.value)
+    (message,) = config_errors(_config(*names), [])
     assert expected in message
     assert "\n" not in message
     for value in SECRETS.values():
@@ -80,11 +83,17 @@ def test_incomplete_or_conflicting(names, expected):
 
 def test_empty_strings_count_as_unset():
     config = _config("client_id", "client_secret", "tenant_id", access_token="  ", refresh_token="")
-    assert validate_auth_config(config) == "client_credentials"
+    assert auth_flow(config) == "client_credentials"
+
+
+def test_a_numeric_tenant_id_is_a_tenant_id():
+    config = {"client_id": "cid", "client_secret": "s", "tenant_id": 1500010}
+    assert auth_flow(config) == "client_credentials"
+    assert config_errors(config, []) == []
 
 
 def test_existing_token_store_completes_refresh_flow(tmp_path):
     store = tmp_path / "t.json"
     store.write_text('{"refresh_token": "x"}')
     config = _config("client_id", "client_secret", token_store_path=str(store))
-    assert validate_auth_config(config) == "refresh_token"
+    assert auth_flow(config) == "refresh_token"

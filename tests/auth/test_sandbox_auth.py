@@ -25,8 +25,8 @@ from tests.sandbox.helpers import token_request
 EXPECTED = [("customers", "customers", "CustomerNumber"), ("articles", "articles", "ArticleNumber")]
 STREAMS = [stream for _, stream, _ in EXPECTED]
 # fast but rate-limited: the tap's limiter 20 per 0.5 s, the sandbox's 25 per 0.5 s
-TAP_SPEED = {"rate_limit_requests": 20, "rate_limit_window_seconds": 0.5, "page_size": 2}
-SANDBOX_SPEED = {"rate_limit": True, "rate_limit_requests": 25, "rate_limit_window": 0.5}
+TAP_SPEED = {"rate_limit_requests": 40, "rate_limit_window_seconds": 1, "page_size": 2}
+SANDBOX_SPEED = {"rate_limit": True, "rate_limit_requests": 50, "rate_limit_window": 1.0}
 
 
 def _config(sb, flow: str, tmp_path: Path) -> dict:
@@ -84,8 +84,8 @@ def test_tokens_expiring_every_two_seconds_during_a_sync(make_sandbox, tmp_path,
     config = _config(sb, flow, tmp_path)
     # page size 1: ~440 requests, a minute and a half's worth at Fortnox's 25 per 5 s, sent at
     # 60 per second
-    config.update(page_size=1, rate_limit_requests=30)
-    sb.set_rate_limit(True, requests=40, window_seconds=0.5)
+    config.update(page_size=1, rate_limit_requests=60)
+    sb.set_rate_limit(True, requests=80, window_seconds=1.0)
     # two tokens revoked in the middle of the sync, on top of the ones that simply expire
     for path in ("/3/customers/7", "/3/invoices/"):
         sb.inject("status", count=1, path_prefix=path, status=401)

@@ -59,7 +59,7 @@ def test_a_killed_sync_resumes_from_its_last_state(make_sandbox, tmp_path):
     streams = [*details[:2], "units", "currencies"]  # the two smallest detail streams
     total = sum(sum(tapsync.expected_keys(sb, tap, n).values()) for n in streams)
     # Slow the first run down (about 30 requests per second) so it can be killed mid-way.
-    slow = {**config, "rate_limit_requests": 6, "rate_limit_window_seconds": 0.2}
+    slow = {**config, "rate_limit_requests": 30, "rate_limit_window_seconds": 1}
     args = tapsync.write_inputs(tmp_path / "1", slow, streams)
     with (tmp_path / "stderr.txt").open("w") as stderr:
         process = tapsync.start_cli(args, stderr=stderr)

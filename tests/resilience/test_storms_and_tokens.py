@@ -9,7 +9,7 @@ from datetime import timedelta
 from scripts.bench import tapsync
 from tests.resilience.conftest import assert_complete, config_for, detail_streams
 
-WINDOW = 0.2  # seconds; the sandbox allows 5 requests per WINDOW in these tests
+WINDOW = 1  # seconds; the sandbox allows 25 requests per WINDOW in these tests
 
 
 def two_detail_streams(sb, config) -> list[str]:
@@ -18,7 +18,7 @@ def two_detail_streams(sb, config) -> list[str]:
 
 def test_a_429_storm_is_waited_out_without_losing_records(make_sandbox):
     sb = make_sandbox(seed=7, scale="small", rate_limit=True)
-    sb.set_rate_limit(True, requests=5, window_seconds=WINDOW)
+    sb.set_rate_limit(True, requests=25, window_seconds=WINDOW)
     config = config_for(sb)  # the tap's own limiter off: every burst runs into 429s
     streams = two_detail_streams(sb, config)
 
@@ -30,10 +30,10 @@ def test_a_429_storm_is_waited_out_without_losing_records(make_sandbox):
 
 def test_the_tap_limiter_keeps_a_sync_free_of_429s(make_sandbox):
     sb = make_sandbox(seed=7, scale="small", rate_limit=True)
-    sb.set_rate_limit(True, requests=5, window_seconds=WINDOW)
+    sb.set_rate_limit(True, requests=25, window_seconds=WINDOW)
     # One request of headroom per window: a request delayed on its way (a loaded machine) must
     # not make the test flaky; the limiter's edge margin is what keeps real syncs at 25 of 25.
-    config = config_for(sb, rate_limit_requests=4, rate_limit_window_seconds=WINDOW)
+    config = config_for(sb, rate_limit_requests=24, rate_limit_window_seconds=WINDOW)
     streams = two_detail_streams(sb, config)
 
     run = tapsync.run_tap(config, streams)
@@ -59,7 +59,7 @@ def _when_requests_reach(sb, count: int, action) -> threading.Thread:
 def test_tokens_expiring_mid_sync_are_renewed_after_a_401(make_sandbox):
     sb = make_sandbox(seed=8, scale="small", rate_limit=False)
     # About 100 requests per second, so the clock jump surely lands mid-sync.
-    config = config_for(sb, rate_limit_requests=10, rate_limit_window_seconds=0.1)
+    config = config_for(sb, rate_limit_requests=100, rate_limit_window_seconds=1)
     streams = two_detail_streams(sb, config)
     # Two hours pass on the sandbox clock after 15 requests: the tap's token is then expired
     # although the tap's own clock says it is fresh, so only the 401 can tell.
@@ -78,7 +78,7 @@ def test_tokens_expiring_mid_sync_are_renewed_after_a_401(make_sandbox):
 def test_short_lived_tokens_are_renewed_during_a_sync(make_sandbox):
     sb = make_sandbox(seed=9, scale="small", rate_limit=False, token_lifetime=1)
     # About 40 requests per second, so the sync outlives several one-second tokens.
-    config = config_for(sb, rate_limit_requests=8, rate_limit_window_seconds=0.2)
+    config = config_for(sb, rate_limit_requests=40, rate_limit_window_seconds=1)
     streams = two_detail_streams(sb, config)
 
     run = tapsync.run_tap(config, streams)

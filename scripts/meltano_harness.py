@@ -159,11 +159,17 @@ class SandboxProcess:
         """Env vars for ``meltano --environment sandbox``: the sandbox URL and the tap config
         (and no client-side throttling when the sandbox does not limit)."""
         env = {"FORTNOX_SANDBOX_URL": self.base_url}
-        # api_url/auth_url come from the sandbox environment in meltano.yml, start_date from
-        # meltano.yml's config (2020-01-01: before all sandbox data; the sandbox's own start_date
-        # is UTC midnight of its first financial year, which misses that day's first hour).
-        skip = ("api_url", "auth_url", "start_date")
-        env.update(setting_env("tap-fortnox", self.config, skip=skip))
+        # api_url/auth_url come from the sandbox environment in meltano.yml.
+        env.update(self.tap_env(skip=("api_url", "auth_url")))
+        return env
+
+    def tap_env(self, skip: tuple[str, ...] = ()) -> dict[str, str]:
+        """Env vars that point a plain ``meltano run`` (the default environment) at the sandbox:
+        every setting of its tap config as ``TAP_FORTNOX_*``, api_url and auth_url included."""
+        # start_date comes from meltano.yml's config (2020-01-01: before all sandbox data; the
+        # sandbox's own start_date is UTC midnight of its first financial year, which misses
+        # that day's first hour).
+        env = setting_env("tap-fortnox", self.config, skip=(*skip, "start_date"))
         if not self.rate_limit:
             env.update(setting_env("tap-fortnox", UNTHROTTLED_TAP))
         return env
@@ -190,9 +196,10 @@ def error_lines(output: str, limit: int = 30) -> list[str]:
 
 
 class Meltano:
-    """The Meltano CLI of the project's venv, run in the repo root."""
+    """The Meltano CLI of the project's venv, run in the repo root; `environment` None runs the
+    commands as a user types them, in meltano.yml's default environment."""
 
-    def __init__(self, *, environment: str = "sandbox", system_db: Path | None = None) -> None:
+    def __init__(self, *, environment: str | None = None, system_db: Path | None = None) -> None:
         self.environment = environment
         self.system_db = system_db
 
@@ -219,9 +226,12 @@ class Meltano:
         env: Mapping[str, str] | None = None,
         timeout: float = 900,
         echo: bool = False,
+        check: bool = True,
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``meltano --environment ENV ARGS``; raise with the output's tail if it fails."""
-        command = [venv_executable("meltano"), "--environment", self.environment, *args]
+        """Run ``meltano [--environment ENV] ARGS``; raise with the output's tail if it fails
+        (``check=False``: return the result whatever the exit code)."""
+        chosen = ("--environment", self.environment) if self.environment else ()
+        command = [venv_executable("meltano"), *chosen, *args]
         full_env = {**self.base_env(), **(env or {})}
         # Several sessions may share this work tree and its .meltano/ (developers' test runs, the
         # demo). `meltano install` rewrites the plugin venvs and clears .meltano/run/, which a
@@ -239,7 +249,7 @@ class Meltano:
                 timeout=timeout,
                 check=False,
             )
-        if result.returncode != 0:
+        if check and result.returncode != 0:
             output = (result.stdout or "") + (result.stderr or "")
             raise RuntimeError(
                 f"`meltano {' '.join(args)}` failed ({result.returncode}); errors:\n"

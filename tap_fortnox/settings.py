@@ -19,6 +19,7 @@ authenticator can never disagree:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -343,9 +344,13 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
     return errors
 
 
+_DECIMAL = re.compile(r"Decimal\('([^']*)'\)")
+
+
 def schema_error(message: str) -> str:
     """The SDK's JSON Schema message ("5 is not of type 'string' in config['x']") as a config
     error that names the setting first."""
+    message = _DECIMAL.sub(r"\1", message)  # config files are read with Decimal numbers
     head, marker, path = message.rpartition(" in config[")
     if not marker:
         return f"Config error: {message}"

@@ -31,7 +31,8 @@ def test_two_runs_with_one_configured_refresh_token(meltano, sandbox, tmp_path):
         "refresh_token": token,
         "token_store_path": str(store),
     }
-    env = {"FORTNOX_SANDBOX_URL": sandbox.base_url, **setting_env("tap-fortnox", tap)}
+    urls = {key: sandbox.config[key] for key in ("api_url", "auth_url")}
+    env = setting_env("tap-fortnox", {**tap, **urls})
     env["TAP_FORTNOX__SELECT"] = json.dumps([f"{name}.*" for name in SELECTED])
     by_name = {stream.name: stream for stream in streams()}
 

@@ -1,5 +1,10 @@
 """`meltano run tap-fortnox target-postgres` for real: sandbox -> Meltano -> PostgreSQL.
 
+The command is the README's production example, word for word: client credentials and every
+other setting in `TAP_FORTNOX_*` variables (api_url and auth_url pointing at the sandbox), the
+warehouse in `TARGET_POSTGRES_*`, no `--environment` (meltano.yml's default, `prod`, which
+presets a token store for the refresh-token flow: client credentials must not mind it).
+
 The first run loads every stream; the tables must match the sandbox's own view of its data
 (``/_sandbox/expected/<resource>``): the same primary keys, the same money to the öre, the same
 dates, with snake_case columns of the right SQL types. Then records are changed and created in
@@ -30,7 +35,7 @@ from tests.e2e.expected import expected_records, streams
 pytestmark = pytest.mark.e2e
 
 SCHEMA = "fortnox"  # TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA
-STATE_ID = "sandbox:tap-fortnox-to-target-postgres"
+STATE_ID = "prod:tap-fortnox-to-target-postgres"
 SNAKE = re.compile(r"^_?[a-z][a-z0-9_]*$")
 # Records changed (and created) in the sandbox between the two runs, by Fortnox resource.
 TOUCHED = {"customers": 3, "articles": 2, "invoices": 3, "vouchers": 3, "supplierinvoices": 2}
@@ -92,7 +97,7 @@ class Pipeline:
     runs: int = 0
 
     def env(self) -> dict[str, str]:
-        env = self.sandbox.meltano_env()
+        env = self.sandbox.tap_env()
         env.update(
             setting_env(
                 "target-postgres",

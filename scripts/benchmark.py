@@ -64,7 +64,6 @@ def unlimited(sb: Sandbox, **overrides: Any) -> dict[str, Any]:
 
 
 def sync(config: dict, streams: Iterable[str], state: dict | None = None, tap_class=TapFortnox):
-    tapsync.fresh_process()
     tap = tap_class(config=config, state=state or {})
     tapsync.select(tap, streams)
     return timed_sync(tap)

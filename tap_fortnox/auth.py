@@ -1,8 +1,9 @@
 """Fortnox access tokens: client credentials, rotating refresh token (with a token store), static.
 
-``FortnoxAuthenticator.for_config(config)`` returns one shared authenticator per set of credentials
-in the process, so every stream and thread uses the same access token and a single-use refresh
-token is rotated exactly once. It is a ``requests`` auth callable that sets
+``authenticator_for(config)`` builds the authenticator of the config's flow. The tap owns one per
+run (per company, with many companies), so all of that run's streams use the same access token
+and a single-use refresh token is rotated exactly once; runs that share a refresh token
+coordinate through the token store's lock. It is a ``requests`` auth callable that sets
 ``Authorization: Bearer ...`` and renews the token shortly before it expires, or after
 ``invalidate(token)`` (a 401).
 
@@ -30,10 +31,10 @@ from urllib3.util.retry import Retry
 from tap_fortnox.errors import get_ci, json_body, never_connected, parse_error_body
 from tap_fortnox.settings import (
     DEFAULT_AUTH_URL,
+    DEFAULT_MAX_RETRIES,
     FLOW_ACCESS_TOKEN,
     FLOW_CLIENT_CREDENTIALS,
     FLOW_REFRESH_TOKEN,
-    SECRET_SETTINGS,
     auth_flow,
     setting,
 )
@@ -45,58 +46,6 @@ TOKEN_TIMEOUT = (10.0, 30.0)  # connect, read
 
 
 logger = logging.getLogger(__name__)
-
-# The Fortnox OAuth scope each stream needs (fortnox-api.md sections 2 and 5.4). One table for the
-# whole tap: `tap-fortnox-auth --streams` derives the consent's scopes from it, and the streams name
-# the scope in licence/permission warnings.
-STREAM_SCOPES: dict[str, str] = {
-    "customers": "customer",
-    "suppliers": "supplier",
-    "articles": "article",
-    "invoices": "invoice",
-    "invoice_rows": "invoice",
-    "invoice_payments": "payment",
-    "supplier_invoices": "supplierinvoice",
-    "supplier_invoice_rows": "supplierinvoice",
-    "supplier_invoice_payments": "payment",
-    "orders": "order",
-    "order_rows": "order",
-    "offers": "offer",
-    "offer_rows": "offer",
-    "financial_years": "bookkeeping",
-    "accounts": "bookkeeping",
-    "vouchers": "bookkeeping",
-    "voucher_rows": "bookkeeping",
-    "voucher_series": "bookkeeping",
-    "cost_centers": "costcenter",
-    "projects": "project",
-    "currencies": "currency",
-    "labels": "settings",
-    "terms_of_payments": "settings",
-    "terms_of_deliveries": "settings",
-    "ways_of_delivery": "settings",
-    "units": "settings",
-    "modes_of_payments": "settings",
-    "price_lists": "price",
-    "prices": "price",
-    "company_information": "companyinformation",
-    "contracts": "invoice",
-    "contract_rows": "invoice",
-    "tax_reductions": "invoice",
-    "invoice_accruals": "invoice",
-    "supplier_invoice_accruals": "supplierinvoice",
-    "employees": "salary",
-    "salary_transactions": "salary",
-    "absence_transactions": "salary",
-    "attendance_transactions": "salary",
-    "assets": "assets",
-    "predefined_accounts": "settings",
-    "predefined_voucher_series": "bookkeeping",
-    "account_charts": "bookkeeping",
-    "expenses": "salary",
-    "contract_templates": "invoice",
-    "print_templates": "print",
-}
 
 
 class AuthError(Exception):
@@ -176,12 +125,18 @@ class TokenRequestRejected(AuthError):
 TOKEN_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-def token_retry(idempotent: bool, backoff_factor: float = 0.5) -> Retry:
-    """The token endpoint's retry policy (urllib3), honouring Retry-After."""
-    other = 4 if idempotent else 0
+# Connections that fail outright are repeated this often at most (about 8 s), so a wrong
+# auth_url ends the run quickly.
+CONNECT_RETRIES = 4
+
+
+def token_retry(idempotent: bool, retries: int, backoff_factor: float = 0.5) -> Retry:
+    """The token endpoint's retry policy (urllib3), honouring Retry-After: `retries` repeats of
+    an idempotent request (the run's max_retries less the first attempt)."""
+    other = retries if idempotent else 0
     return Retry(
-        total=4,
-        connect=4,
+        total=max(retries, CONNECT_RETRIES),
+        connect=CONNECT_RETRIES,
         read=other,
         status=other,
         other=other,
@@ -209,6 +164,7 @@ class TokenEndpoint:
         client_id: str,
         client_secret: str,
         *,
+        attempts: int = DEFAULT_MAX_RETRIES,
         backoff_factor: float = 0.5,
     ) -> None:
         self.url = (auth_url or DEFAULT_AUTH_URL).rstrip("/") + "/token"
@@ -219,7 +175,7 @@ class TokenEndpoint:
             "Content-Type": "application/x-www-form-urlencoded",
         }
         self._sessions = {
-            idempotent: self._session(token_retry(idempotent, backoff_factor))
+            idempotent: self._session(token_retry(idempotent, attempts - 1, backoff_factor))
             for idempotent in (True, False)
         }
 
@@ -329,12 +285,14 @@ def token_store_record(
 # Authenticators
 
 
+def _attempts(config: Mapping[str, Any]) -> int:
+    return int(config.get("max_retries") or DEFAULT_MAX_RETRIES)
+
+
 class FortnoxAuthenticator(AuthBase):
-    """Shared bearer-token provider; subclasses implement ``_new_token`` for one flow."""
+    """Bearer-token provider of one run; subclasses implement ``_new_token`` for one flow."""
 
     flow: ClassVar[str] = ""
-    _registry: ClassVar[dict[tuple[str, ...], FortnoxAuthenticator]] = {}
-    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._config_tenant_id = setting(config, "tenant_id")
@@ -343,24 +301,6 @@ class FortnoxAuthenticator(AuthBase):
         self._renew_at = 0.0  # time.monotonic() after which the token is renewed
         self._rejected: set[str] = set()
         self.tokens_obtained = 0
-
-    @classmethod
-    def for_config(cls, config: Mapping[str, Any]) -> FortnoxAuthenticator:
-        """The process-wide authenticator for these credentials (created on first use)."""
-        flow = auth_flow(config)
-        key = (flow, *(_key_part(config, name) for name in _KEY_SETTINGS))
-        with cls._registry_lock:
-            instance = cls._registry.get(key)
-            if instance is None:
-                instance = _FLOW_CLASSES[flow](config)
-                cls._registry[key] = instance
-            return instance
-
-    @classmethod
-    def clear_registry(cls) -> None:
-        """Forget all shared authenticators (tests simulate a new process with this)."""
-        with cls._registry_lock:
-            cls._registry.clear()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self.get_token()}"
@@ -413,6 +353,7 @@ class ClientCredentialsAuthenticator(FortnoxAuthenticator):
             setting(config, "auth_url"),
             str(setting(config, "client_id")),
             str(setting(config, "client_secret")),
+            attempts=_attempts(config),
         )
 
     def _new_token(self) -> tuple[str, float]:
@@ -452,7 +393,10 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
         super().__init__(config)
         self._client_id = str(setting(config, "client_id"))
         self._endpoint = TokenEndpoint(
-            setting(config, "auth_url"), self._client_id, str(setting(config, "client_secret"))
+            setting(config, "auth_url"),
+            self._client_id,
+            str(setting(config, "client_secret")),
+            attempts=_attempts(config),
         )
         self._configured = setting(config, "refresh_token")
         self._store = TokenStore(str(setting(config, "token_store_path")))
@@ -570,11 +514,8 @@ _FLOW_CLASSES: dict[str, type[FortnoxAuthenticator]] = {
     FLOW_REFRESH_TOKEN: RefreshTokenAuthenticator,
     FLOW_ACCESS_TOKEN: StaticTokenAuthenticator,
 }
-_KEY_SETTINGS = ("auth_url", "client_id", "tenant_id", "token_store_path", *SECRET_SETTINGS)
 
 
-def _key_part(config: Mapping[str, Any], name: str) -> str:
-    value = setting(config, name)
-    if value is None:
-        return ""
-    return fingerprint(value) if name in SECRET_SETTINGS else value
+def authenticator_for(config: Mapping[str, Any]) -> FortnoxAuthenticator:
+    """The authenticator of the one flow the config sets up (ConfigError otherwise)."""
+    return _FLOW_CLASSES[auth_flow(config)](config)

@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import requests
 
 from tap_fortnox.auth import (
-    STREAM_SCOPES,
     AuthError,
     TokenEndpoint,
     describe_error_body,
@@ -37,6 +36,7 @@ from tap_fortnox.auth import (
     token_store_record,
 )
 from tap_fortnox.settings import DEFAULT_API_URL, DEFAULT_AUTH_URL
+from tap_fortnox.streams import stream_scopes
 from tap_fortnox.token_store import TokenStore, TokenStoreError
 
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
@@ -109,16 +109,17 @@ def scopes_for(args: argparse.Namespace) -> list[str]:
         return sorted({s for s in args.scopes.replace(",", " ").split() if s})
     # Default: every stream but the payroll ones, whose `salary` licence few companies hold (they
     # are also left out of the default selection).
+    scopes = stream_scopes()
     names = [n.strip() for n in (args.streams or "").split(",") if n.strip()] or [
-        n for n, scope in STREAM_SCOPES.items() if scope != "salary"
+        n for n, scope in scopes.items() if scope != "salary"
     ]
-    unknown = [n for n in names if n not in STREAM_SCOPES]
+    unknown = [n for n in names if n not in scopes]
     if unknown:
         raise AuthError(
             f"unknown stream(s) {', '.join(unknown)} in --streams (known: "
-            f"{', '.join(sorted(STREAM_SCOPES))})"
+            f"{', '.join(sorted(scopes))})"
         )
-    return sorted({STREAM_SCOPES[n] for n in names})
+    return sorted({scopes[n] for n in names})
 
 
 def authorization_url(

@@ -28,18 +28,13 @@ from urllib.parse import quote
 
 import requests
 from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
-from singer_sdk.exceptions import (
-    AbortedSyncFailedException,
-    AbortedSyncPausedException,
-    RetriableAPIError,
-)
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
-from singer_sdk.streams.rest import HTTPRequest, PageContext
 
-from tap_fortnox import schemas
-from tap_fortnox.auth import STREAM_SCOPES, FortnoxAuthenticator, fingerprint
+from tap_fortnox import schemas, sdk
+from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.errors import (
     FortnoxAPIError,
     LastModifiedRejected,
@@ -57,21 +52,20 @@ from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
 from tap_fortnox.normalize import RecordNormalizer, snake_case
 from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
-from tap_fortnox.ratelimit import SlidingWindowLimiter, limiter_for
+from tap_fortnox.ratelimit import SlidingWindowLimiter
 from tap_fortnox.reach import Reach
 from tap_fortnox.settings import (
     DEFAULT_API_URL,
     DEFAULT_LOOKBACK_MINUTES,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_REQUESTS,
-    DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     MAX_PAGE_SIZE,
 )
 
 if TYPE_CHECKING:
     from backoff.types import Details
-    from singer_sdk.helpers.types import RequestFunc
+
+    from tap_fortnox.sdk import RequestSender
 
 
 # The replication key of every incremental stream. Fortnox records carry no modification time,
@@ -113,6 +107,9 @@ class FortnoxStream(RESTStream[int]):
     params: ClassVar[dict[str, str]] = {}
     #: Query parameters filled from the context: {query parameter: context key}.
     context_params: ClassVar[dict[str, str]] = {}
+    #: The Fortnox OAuth scope (and licence) the endpoint needs; named when it is missing, and
+    #: `tap-fortnox-auth --streams` asks the consent for the scopes of the chosen streams.
+    scope: ClassVar[str] = ""
 
     schema = StreamSchema(SchemaDirectory(schemas))
     #: Seconds between progress lines of a long read (tests shrink it).
@@ -148,9 +145,9 @@ class FortnoxStream(RESTStream[int]):
     def http_headers(self) -> dict[str, str]:
         return {**super().http_headers, "Accept": "application/json"}
 
-    @cached_property
-    def authenticator(self) -> Any:
-        return FortnoxAuthenticator.for_config(self.config)
+    @property
+    def authenticator(self) -> FortnoxAuthenticator:
+        return self._tap.authenticator  # type: ignore[attr-defined]  # the run's, see tap.py
 
     @property
     def timeout(self) -> int:
@@ -159,11 +156,6 @@ class FortnoxStream(RESTStream[int]):
     @property
     def page_size(self) -> int:
         return int(self.config.get("page_size") or MAX_PAGE_SIZE)
-
-    @property
-    def scope(self) -> str | None:
-        """The Fortnox scope this stream needs (named when it is missing)."""
-        return STREAM_SCOPES.get(self.name)
 
     @property
     def details_enabled(self) -> bool:
@@ -220,16 +212,14 @@ class FortnoxStream(RESTStream[int]):
                 params[param] = context[key]
         return params
 
-    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
-        request = super().get_http_request(page=page)
-        params = self.query_params(page.stream_context)
+    def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict:
+        params = self.query_params(context)
         if self.records_key:
-            params["page"] = page.next_page_token or 1
+            params["page"] = next_page_token or 1
             params["limit"] = self.page_size
             if self._lastmodified and not self._lastmodified_rejected:
                 params["lastmodified"] = self._lastmodified
-        request.params = params
-        return request
+        return params
 
     # --- responses ------------------------------------------------------------------------
 
@@ -300,33 +290,15 @@ class FortnoxStream(RESTStream[int]):
 
     # --- sending: rate limit, 401 renewal, retries ----------------------------------------
 
-    @cached_property
+    @property
     def limiter(self) -> SlidingWindowLimiter:
-        config = self.config
-        client = config.get("client_id") or (
-            f"token:{fingerprint(str(config['access_token']))}"
-            if config.get("access_token")
-            else ""
-        )
-        tenant = config.get("tenant_id") or self._tap_tenant_hint()
-        return limiter_for(
-            ("fortnox", str(client), str(tenant or "")),
-            int(config.get("rate_limit_requests", DEFAULT_RATE_LIMIT_REQUESTS)),
-            float(config.get("rate_limit_window_seconds", DEFAULT_RATE_LIMIT_WINDOW_SECONDS)),
-        )
+        return self._tap.limiter  # type: ignore[attr-defined]  # the run's, see tap.py
 
     @property
     def reach(self) -> Reach:
         return self._tap.reach  # type: ignore[attr-defined]
 
-    def _tap_tenant_hint(self) -> str | None:
-        """The tenant as far as it is known without a request (the token's claim)."""
-        try:
-            return self.authenticator.tenant_id
-        except Exception:  # only a limiter key; the request itself reports auth errors
-            return None
-
-    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+    def request_decorator(self, func: RequestSender) -> RequestSender:
         """Every attempt takes a limiter slot; a 401 renews the token once; retries with
         backoff on 429/5xx/HTML/timeouts/dropped connections; then one clear failure."""
 
@@ -399,8 +371,8 @@ class FortnoxStream(RESTStream[int]):
         )
 
     @cached_property
-    def _send(self) -> RequestFunc:
-        return self.request_decorator(self._request)
+    def _send(self) -> RequestSender:
+        return sdk.request_sender(self)
 
     def get_json(
         self, path: str, params: Mapping | None = None, context: Context | None = None
@@ -530,25 +502,21 @@ class FortnoxStream(RESTStream[int]):
             return
         holder = self.bookmark_holder
         if holder is not self:
-            holder.get_context_state(context).update(
+            sdk.context_state(holder, context).update(
                 {
                     "replication_key": self.replication_key,
                     "replication_key_value": self._read_started.isoformat(),
                 }
             )
         elif self.selected:
-            self.state_manager.increment_state(
-                {self.replication_key: self._read_started.isoformat()},
-                context=context,
-                replication_key=self.replication_key,
-            )
+            sdk.advance_bookmark(self, context, self._read_started.isoformat())
 
     def get_starting_timestamp(self, context: Context | None) -> datetime | None:
         holder = self.bookmark_holder
         if holder is self:
             value = self.get_starting_replication_key_value(context)
         else:
-            value = holder.get_context_state(context).get("replication_key_value")
+            value = sdk.context_state(holder, context).get("replication_key_value")
             start_date = self.config.get("start_date")
             if start_date:
                 value = start_date if value is None else self.compare_start_date(value, start_date)
@@ -692,9 +660,7 @@ class DocumentStream(FortnoxStream):
         for child in self.row_children:
             child.pending = batch
             try:
-                child.sync(context=None)
-            except (AbortedSyncFailedException, AbortedSyncPausedException):
-                continue  # a record limit (dry run) stopped the child; the header goes on
+                sdk.sync_rows(child)
             finally:
                 child.pending = []
 
@@ -703,8 +669,14 @@ class RowStream(FortnoxStream):
     """The rows of a `DocumentStream` (set `parent_stream_type`; declare `rows_key` there).
 
     Records are the row objects plus the parent's primary key and `row_index` (1-based position
-    in the document), so `(parent key..., row_index)` is the key.
+    in the document), so `(parent key..., row_index)` is the key. The scope is the parent's.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        parent = cls.parent_stream_type
+        if "scope" not in vars(cls) and parent is not None:
+            cls.scope = parent.scope
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

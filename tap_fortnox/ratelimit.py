@@ -1,9 +1,9 @@
-"""A sliding-window rate limiter, one per (client id, tenant), shared by the whole process.
+"""A sliding-window rate limiter: the request budget of one company's run.
 
 Fortnox allows 25 requests in any 5-second window per client id and tenant and answers 429
 beyond that. The tap keeps below the limit itself: every request (list page, detail, retry) first
-takes a slot from the limiter that belongs to its credentials, so all streams and threads of a
-run share one budget.
+takes a slot from the limiter that the run of that company owns (the tap creates it), so all of
+the run's streams share one budget, and companies read side by side have one each.
 
 A slot taken with `slot()` counts from the moment the answer arrived, not from when the request
 was handed to the network: Fortnox sees a request somewhere in between, so the next request that
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 # A little extra spacing between window edges, for clock granularity.
@@ -107,31 +107,3 @@ class SlidingWindowLimiter:
             now = self._clock()
             span = self.window_seconds + self.margin_seconds
             return sum(1 for s in self._slots if s.done_at is None or now - s.done_at < span)
-
-
-_registry: dict[Hashable, SlidingWindowLimiter] = {}
-_registry_lock = threading.Lock()
-
-
-def limiter_for(key: Hashable, max_requests: int, window_seconds: float) -> SlidingWindowLimiter:
-    """The process-wide limiter for `key` (client id, tenant); created on first use.
-
-    Later callers with other limits for the same key update it: one budget per key.
-    """
-    with _registry_lock:
-        limiter = _registry.get(key)
-        if limiter is None:
-            limiter = SlidingWindowLimiter(
-                max_requests, window_seconds, margin_seconds=EDGE_MARGIN_SECONDS
-            )
-            _registry[key] = limiter
-        else:
-            limiter.max_requests = max_requests
-            limiter.window_seconds = window_seconds
-        return limiter
-
-
-def clear_registry() -> None:
-    """Forget all limiters (tests simulate a fresh process)."""
-    with _registry_lock:
-        _registry.clear()

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from singer_sdk import typing as th
 
 from tap_fortnox.incremental import parse_timestamp
+from tap_fortnox.tenants import parse_shard
 
 DEFAULT_API_URL = "https://api.fortnox.se/3"
 DEFAULT_AUTH_URL = "https://apps.fortnox.se/oauth-v1"
@@ -38,6 +39,9 @@ MAX_PAGE_SIZE = 500  # Fortnox's maximum `limit`
 DEFAULT_LOOKBACK_MINUTES = 5
 DEFAULT_MAX_RETRIES = 8
 DEFAULT_TIMEOUT_SECONDS = 60
+# Companies read at once with tenant_ids: each is limited to 25 requests per 5 s by Fortnox, so
+# the run's throughput grows with this until the machine's CPU is the limit.
+DEFAULT_MAX_PARALLEL_TENANTS = 8
 
 FLOW_CLIENT_CREDENTIALS = "client_credentials"
 FLOW_REFRESH_TOKEN = "refresh_token"
@@ -95,6 +99,36 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
             "client_secret it selects the client-credentials flow (service account), the "
             "recommended setup; `tap-fortnox-auth --service-account` prints it. Every record "
             "carries it."
+        ),
+    ),
+    th.Property(
+        "tenant_ids",
+        th.ArrayType(th.OneOf(th.StringType, th.IntegerType)),
+        title="Tenant IDs",
+        description=(
+            "Many companies in one run (accounting bureaus, groups): the tenant ids, numbers or "
+            "strings, each read with client credentials (client_id and client_secret) and its "
+            "own token, rate limit and state, up to max_parallel_tenants at once. Instead of "
+            "tenant_id."
+        ),
+    ),
+    _count(
+        "max_parallel_tenants",
+        DEFAULT_MAX_PARALLEL_TENANTS,
+        "Max parallel tenants",
+        "With tenant_ids: how many companies are read at the same time (Fortnox limits each "
+        "company on its own, so they do not slow each other down).",
+        minimum=1,
+    ),
+    th.Property(
+        "tenant_shard",
+        th.StringType,
+        title="Tenant shard",
+        description=(
+            'With tenant_ids: read only shard k of n, as "k/n" (e.g. "2/8"), for splitting '
+            "many companies over workers. A tenant's shard depends only on its id, so it stays "
+            "put when the list grows; give each shard its own Meltano state "
+            "(`meltano run --state-id-suffix shard-2-of-8 ...`)."
         ),
     ),
     _secret(
@@ -244,6 +278,8 @@ def auth_flow(config: Mapping[str, Any]) -> str:
         name: setting(config, name) is not None
         for name in (*CLIENT_CREDENTIAL_SETTINGS, *REFRESH_SETTINGS, "access_token")
     }
+    if config.get("tenant_ids"):
+        return _many_companies_flow(has)
     if has["access_token"]:
         others = [n for n in ("refresh_token", "token_store_path", "client_secret") if has[n]]
         if others:
@@ -283,6 +319,24 @@ def auth_flow(config: Mapping[str, Any]) -> str:
                 "refresh_token and token_store_path for the refresh-token flow"
             )
         raise ConfigError(message)
+    return FLOW_CLIENT_CREDENTIALS
+
+
+def _many_companies_flow(has: Mapping[str, bool]) -> str:
+    others = [n for n in ("tenant_id", "refresh_token", "access_token") if has[n]]
+    if others:
+        raise ConfigError(
+            f"Config error: tenant_ids and {' and '.join(others)} are both set; tenant_ids reads "
+            "every listed company with client credentials (client_id, client_secret), so "
+            f"remove {' and '.join(others)}"
+        )
+    missing = [n for n in ("client_id", "client_secret") if not has[n]]
+    if missing:
+        raise ConfigError(
+            f"Config error: tenant_ids is set but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing (many companies are read with "
+            "client credentials: client_id, client_secret, tenant_ids)"
+        )
     return FLOW_CLIENT_CREDENTIALS
 
 
@@ -336,6 +390,20 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
                 f"Config error: start_date {str(start_date)[:40]!r} is not an ISO 8601 date or "
                 "date-time (e.g. 2024-01-01 or 2024-01-01T00:00:00Z)"
             )
+    shard = config.get("tenant_shard")
+    if shard not in (None, ""):
+        try:
+            parse_shard(str(shard))
+        except ValueError:
+            errors.append(
+                f'Config error: tenant_shard {str(shard)[:20]!r} is not "k/n" with '
+                '1 <= k <= n (e.g. "2/8" for the second of eight shards)'
+            )
+        if not config.get("tenant_ids"):
+            errors.append("Config error: tenant_shard is set but tenant_ids is not")
+    blank = [v for v in config.get("tenant_ids") or () if not str(v).strip()]
+    if blank:
+        errors.append("Config error: tenant_ids holds an empty tenant id")
     unknown = sorted(set(config.get("list_only_streams") or ()) - set(stream_names))
     if unknown:
         errors.append(

@@ -1,4 +1,6 @@
-"""TapFortnox: settings, config checks, the stream registry and the run's tenant id."""
+"""TapFortnox: settings, config checks, the stream registry, and what one company's run owns
+(its access token, its rate-limit budget, its tenant id); with `tenant_ids`, the run of every
+company side by side (tenants.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,31 @@ from typing import Any
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_fortnox.auth import AuthError
+from tap_fortnox import sdk
+from tap_fortnox.auth import AuthError, FortnoxAuthenticator, authenticator_for
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.errors import FortnoxAPIError, get_ci
+from tap_fortnox.ratelimit import EDGE_MARGIN_SECONDS, SlidingWindowLimiter
 from tap_fortnox.reach import Reach
-from tap_fortnox.settings import CONFIG_SCHEMA, ConfigError, config_errors, schema_error
+from tap_fortnox.settings import (
+    CONFIG_SCHEMA,
+    DEFAULT_MAX_PARALLEL_TENANTS,
+    DEFAULT_RATE_LIMIT_REQUESTS,
+    DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
+    ConfigError,
+    config_errors,
+    schema_error,
+)
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.tenants import (
+    SharedOutput,
+    TenantsFailed,
+    TenantWriter,
+    failure_summary,
+    run_tenants,
+    tenant_states,
+    tenants_of,
+)
 from tap_fortnox.writer import FortnoxWriter
 
 
@@ -26,9 +47,14 @@ class TapFortnox(Tap):
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = FortnoxWriter  # msgspec: several times faster than simplejson
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, log_prefix: str = "", **kwargs: Any) -> None:
+        """`log_prefix` starts every log line of the streams (a company's run among many)."""
+        self._log_prefix = log_prefix
         self._tenant_id: str | None = None
-        self._tenant_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._authenticator: FortnoxAuthenticator | None = None
+        self._limiter: SlidingWindowLimiter | None = None
+        self._input_state: dict[str, Any] = {}
         self.reach = Reach()
         super().__init__(*args, **kwargs)
         if kwargs.get("validate_config", True):
@@ -39,7 +65,91 @@ class TapFortnox(Tap):
                 )
 
     def discover_streams(self) -> list[FortnoxStream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        if self._log_prefix:
+            for stream in streams:
+                sdk.tag_logger(stream, self._log_prefix)
+        return streams
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self._input_state = dict(state or {})  # a many-companies run reads its "tenants" part
+        super().load_state(state)
+
+    # --- running ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Sync the selected streams: of this company, or of every company in `tenant_ids`,
+        side by side. A failed company ends the run with an error naming it, after the
+        others have finished."""
+        if not self.config.get("tenant_ids"):
+            self.sync_all()
+            return
+        tenants = tenants_of(self.config)
+        states = tenant_states(self._input_state)
+        output = SharedOutput(states)
+        self.logger.info(
+            "Reading %d companies, %d at a time: %s",
+            len(tenants),
+            int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS),
+            ", ".join(tenants),
+        )
+
+        def run_one(tenant_id: str) -> None:
+            company = type(self)(
+                config=self.tenant_config(tenant_id),
+                catalog=self.catalog_dict,  # this run's selection
+                state=states.get(tenant_id, {}),
+                message_writer=TenantWriter(output, tenant_id),
+                log_prefix=f"[tenant {tenant_id}] ",
+            )
+            try:
+                company.sync_all()
+            finally:  # what it read so far is resumable, also after a failure
+                output.update_state(tenant_id, company.state, final=True)
+
+        outcomes = run_tenants(
+            tenants,
+            int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS),
+            run_one,
+        )
+        output.flush_state()
+        summary = failure_summary(outcomes)
+        if summary:
+            raise TenantsFailed(summary)
+
+    def tenant_config(self, tenant_id: str) -> dict[str, Any]:
+        """The config of one company's run within a many-companies run."""
+        config = {
+            key: value
+            for key, value in self.config.items()
+            if key not in ("tenant_ids", "tenant_shard", "max_parallel_tenants")
+        }
+        # ACTIVATE_VERSION from one company would mark every other company's rows deleted.
+        return {**config, "tenant_id": tenant_id, "emit_activate_version_messages": False}
+
+    # --- what the run owns: one token, one rate-limit budget, shared by its streams ----------
+
+    @property
+    def authenticator(self) -> FortnoxAuthenticator:
+        with self._lock:
+            if self._authenticator is None:
+                self._authenticator = authenticator_for(self.config)
+            return self._authenticator
+
+    @property
+    def limiter(self) -> SlidingWindowLimiter:
+        with self._lock:
+            if self._limiter is None:
+                self._limiter = SlidingWindowLimiter(
+                    int(self.config.get("rate_limit_requests", DEFAULT_RATE_LIMIT_REQUESTS)),
+                    float(
+                        self.config.get(
+                            "rate_limit_window_seconds", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
+                        )
+                    ),
+                    margin_seconds=EDGE_MARGIN_SECONDS,
+                )
+            return self._limiter
 
     # --- the run's tenant -----------------------------------------------------------------
 
@@ -47,9 +157,9 @@ class TapFortnox(Tap):
         """The tenant id on every record: the setting, else the token's `tenantId` claim,
         else `DatabaseNumber` from /companyinformation (one request, once per run)."""
         if self._tenant_id is None:
-            with self._tenant_lock:
-                if self._tenant_id is None:
-                    self._tenant_id = self._resolve_tenant_id(stream)
+            resolved = self._resolve_tenant_id(stream)
+            with self._lock:
+                self._tenant_id = self._tenant_id or resolved
         return self._tenant_id
 
     def _resolve_tenant_id(self, stream: FortnoxStream) -> str:
@@ -81,7 +191,7 @@ class TapFortnox(Tap):
         """Run the tap; known failures end with clear lines (the last one names the problem)
         instead of a traceback."""
         try:
-            super().invoke(*args, **kwargs)
+            sdk.invoke_tap(cls, lambda tap: tap.run(), **kwargs)
         except ConfigValidationError as exc:
             # The SDK would log a generic "Config validation failed" below the real message.
             errors = [e if e.startswith("Config error") else schema_error(e) for e in exc.errors]
@@ -89,7 +199,7 @@ class TapFortnox(Tap):
             for error in errors:
                 cls.logger.error("%s", error)
             sys.exit(1)
-        except (AuthError, ConfigError, FortnoxAPIError) as exc:
+        except (AuthError, ConfigError, FortnoxAPIError, TenantsFailed) as exc:
             cls.logger.error("%s", exc)  # the message says it all; no traceback
             sys.exit(1)
 

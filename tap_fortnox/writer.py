@@ -1,4 +1,4 @@
-"""How the tap writes Singer messages: singer-sdk's msgspec writer, with a safe fallback.
+"""How the tap writes Singer messages: msgspec, with a safe fallback.
 
 msgspec encodes a message several times faster than the SDK's default (simplejson) writer and
 writes Decimal money with exactly its digits (`decimal_format="number"`), as simplejson did. It
@@ -9,10 +9,26 @@ value never stops a sync.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
-from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
 from singer_sdk.singerlib.encoding.simple import Message
 from singer_sdk.singerlib.json import serialize_json
+
+_ENCODE_ERRORS = (msgspec.EncodeError, OverflowError, TypeError, UnicodeEncodeError)
+
+
+def _fallback(message: Message) -> bytes:
+    # simplejson escapes non-ASCII, so the line is plain ASCII bytes.
+    return serialize_json(message.to_dict()).encode("utf-8") + b"\n"
+
+
+def _with_fallback(encode: Callable[[Message], bytes | bytearray], message: Message) -> bytes:
+    try:
+        return bytes(encode(message))
+    except _ENCODE_ERRORS:
+        return _fallback(message)
 
 
 class FortnoxWriter(MsgSpecWriter):
@@ -21,6 +37,16 @@ class FortnoxWriter(MsgSpecWriter):
     def serialize_message(self, message: Message) -> bytearray:
         try:
             return super().serialize_message(message)
-        except (msgspec.EncodeError, OverflowError, TypeError, UnicodeEncodeError):
-            # simplejson escapes non-ASCII, so the line is plain ASCII bytes.
-            return bytearray(serialize_json(message.to_dict()).encode("utf-8") + b"\n")
+        except _ENCODE_ERRORS:
+            return bytearray(_fallback(message))
+
+
+class MessageEncoder:
+    """Thread-safe message encoding for writers running side by side (one per company): the
+    SDK's msgspec writer reuses one module-wide buffer, so concurrent writers would mix bytes."""
+
+    def __init__(self) -> None:
+        self._encoder = msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="number")
+
+    def __call__(self, message: Message) -> bytes:
+        return _with_fallback(lambda m: self._encoder.encode(m.to_dict()) + b"\n", message)

@@ -7,15 +7,6 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from fortnox_sandbox import Sandbox
-from scripts.bench.tapsync import fresh_process
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process() -> Iterator[None]:
-    """Every test starts (and leaves) as a new tap process would: no shared tokens or limiters."""
-    fresh_process()
-    yield
-    fresh_process()
 
 
 @pytest.fixture(scope="session")

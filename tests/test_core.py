@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from scripts.bench.tapsync import fresh_process
 from tap_fortnox.tap import TapFortnox
 
 # The SDK builds the test class (and a tap, for the per-stream tests) at import time, before any
@@ -30,6 +29,5 @@ class TestTapFortnox(_StandardTests):  # type: ignore[misc,valid-type]
     @pytest.fixture(scope="class", autouse=True)
     @classmethod
     def _sandbox_config(cls, sandbox):
-        fresh_process()
         CONFIG.clear()
         CONFIG.update(sandbox.tap_config(), rate_limit_requests=0)

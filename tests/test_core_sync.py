@@ -13,7 +13,6 @@ import pytest
 
 from scripts.bench import tapsync
 from scripts.bench.sink import capture_stdout
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream, RowStream
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox
@@ -91,7 +90,6 @@ def full_sync(sandbox):
     """One sync of every stream; the sandbox's request counts of it are kept for
     test_requests_are_the_minimum (the session sandbox's counters are reset first)."""
     config = {**sandbox.tap_config(), "rate_limit_requests": 0}
-    tapsync.fresh_process()
     sandbox.reset_counters()
     tap, messages = sync(config, ALL_STREAMS)
     FULL_SYNC_COUNTERS.clear()
@@ -233,7 +231,6 @@ def test_incremental_sync_reads_only_what_changed(make_sandbox):
     state = [m["value"] for m in first if m["type"] == "STATE"][-1]
     changed = sb.touch("customers", 2)
     created = sb.touch("customers", 1, create=True)
-    FortnoxAuthenticator.clear_registry()
     sb.reset_counters()
     tap = TapFortnox(config=config, state=state)
     for name, stream in tap.streams.items():

@@ -21,6 +21,7 @@ from scripts.plugin_settings import (
     HUB_YML,
     MELTANO_YML,
     ROOT,
+    UNUSABLE,
     about_info,
     expected_settings,
 )
@@ -110,7 +111,9 @@ def test_settings_match_the_tap(path):
     """Names, sensitivity, kinds and defaults mirror `tap-fortnox --about --format json`."""
     properties = about_info()["settings"]["properties"]
     settings = plugin_settings(path)
-    assert {s["name"].split(".")[0] for s in settings} == set(properties)
+    assert {s["name"].split(".")[0] for s in settings} == set(properties) - set(UNUSABLE)
+    # Meltano 4.4 cannot pass a decimal-kind setting from its environment variable.
+    assert not [s["name"] for s in settings if s["kind"] == "decimal"]
     sensitive = {s["name"] for s in settings if s.get("sensitive")}
     assert sensitive == {name for name, p in properties.items() if p.get("secret")}
     assert {"client_secret", "refresh_token", "access_token"} <= sensitive

@@ -29,20 +29,12 @@ from fortnox_sandbox import Sandbox
 from fortnox_sandbox.api import Api
 from fortnox_sandbox.resources import RESOURCES, SINGLES
 from scripts.bench.sink import capture_stdout
-from tap_fortnox import ratelimit
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import ROW_INDEX, TENANT_ID, YEAR, FortnoxStream, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.tap import TapFortnox
 
 ROOT = Path(__file__).resolve().parents[2]
 TAP_COMMAND = str(Path(sys.executable).with_name("tap-fortnox"))
-
-
-def fresh_process() -> None:
-    """Forget shared tokens and limiters, as a new tap process would start."""
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
 
 
 # --- streams and the sandbox ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from tap_fortnox.client import (
 
 class CostCentersStream(FortnoxStream):
     name = "cost_centers"
+    scope = "costcenter"
     path = "/costcenters"
     records_key = "CostCenters"
     detail_key = "CostCenter"
@@ -29,6 +30,7 @@ class CostCentersStream(FortnoxStream):
 
 class ProjectsStream(FortnoxStream):
     name = "projects"
+    scope = "project"
     path = "/projects"
     records_key = "Projects"
     detail_key = "Project"
@@ -40,6 +42,7 @@ class FinancialYearsStream(FortnoxStream):
     """The parent of every per-year stream: each financial year is one context `{"year": id}`."""
 
     name = "financial_years"
+    scope = "bookkeeping"
     path = "/financialyears"
     records_key = "FinancialYears"
     detail_key = "FinancialYear"
@@ -53,6 +56,7 @@ class AccountsStream(FinancialYearChild, FortnoxStream):
     """The chart of accounts of each financial year (a few hundred records: read in full)."""
 
     name = "accounts"
+    scope = "bookkeeping"
     path = "/accounts"
     records_key = "Accounts"
     detail_key = "Account"
@@ -62,6 +66,7 @@ class AccountsStream(FinancialYearChild, FortnoxStream):
 
 class VoucherSeriesStream(FinancialYearChild, FortnoxStream):
     name = "voucher_series"
+    scope = "bookkeeping"
     path = "/voucherseries"
     records_key = "VoucherSeriesCollection"
     detail_key = "VoucherSeries"
@@ -71,6 +76,7 @@ class VoucherSeriesStream(FinancialYearChild, FortnoxStream):
 
 class VouchersStream(FinancialYearChild, DocumentStream):
     name = "vouchers"
+    scope = "bookkeeping"
     path = "/vouchers"
     records_key = "Vouchers"
     detail_key = "Voucher"
@@ -91,6 +97,7 @@ class PredefinedAccountsStream(FortnoxStream):
     """Which account Fortnox books each kind of transaction on (a small register, one page)."""
 
     name = "predefined_accounts"
+    scope = "settings"
     path = "/predefinedaccounts"
     records_key = "PreDefinedAccounts"
     detail_key = "PreDefinedAccount"
@@ -99,6 +106,7 @@ class PredefinedAccountsStream(FortnoxStream):
 
 class PredefinedVoucherSeriesStream(FortnoxStream):
     name = "predefined_voucher_series"
+    scope = "bookkeeping"
     path = "/predefinedvoucherseries"
     records_key = "PreDefinedVoucherSeriesCollection"
     detail_key = "PreDefinedVoucherSeries"
@@ -107,6 +115,7 @@ class PredefinedVoucherSeriesStream(FortnoxStream):
 
 class AccountChartsStream(FortnoxStream):
     name = "account_charts"
+    scope = "bookkeeping"
     path = "/accountcharts"
     records_key = "AccountCharts"
     detail_key = "AccountChart"
@@ -117,6 +126,7 @@ class AssetsStream(FortnoxStream):
     """Fixed assets (the detail response wraps the asset in "Assets")."""
 
     name = "assets"
+    scope = "assets"
     path = "/assets"
     records_key = "Assets"
     detail_key = "Assets"
@@ -124,18 +134,3 @@ class AssetsStream(FortnoxStream):
     fetch_details = True
     primary_keys = (TENANT_ID, "id")
     replication_key = SYNC_STARTED_AT
-
-
-STREAMS: tuple[type[FortnoxStream], ...] = (
-    CostCentersStream,
-    ProjectsStream,
-    FinancialYearsStream,
-    AccountsStream,
-    VoucherSeriesStream,
-    VouchersStream,
-    VoucherRowsStream,
-    PredefinedAccountsStream,
-    PredefinedVoucherSeriesStream,
-    AccountChartsStream,
-    AssetsStream,
-)

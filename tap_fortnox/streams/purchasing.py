@@ -11,6 +11,7 @@ from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, Fortn
 
 class SuppliersStream(FortnoxStream):
     name = "suppliers"
+    scope = "supplier"
     path = "/suppliers"
     records_key = "Suppliers"
     detail_key = "Supplier"
@@ -22,6 +23,7 @@ class SuppliersStream(FortnoxStream):
 
 class SupplierInvoicesStream(DocumentStream):
     name = "supplier_invoices"
+    scope = "supplierinvoice"
     path = "/supplierinvoices"
     records_key = "SupplierInvoices"
     detail_key = "SupplierInvoice"
@@ -39,6 +41,7 @@ class SupplierInvoiceRowsStream(RowStream):
 
 class SupplierInvoicePaymentsStream(FortnoxStream):
     name = "supplier_invoice_payments"
+    scope = "payment"
     path = "/supplierinvoicepayments"
     records_key = "SupplierInvoicePayments"
     detail_key = "SupplierInvoicePayment"
@@ -52,6 +55,7 @@ class SupplierInvoiceAccrualsStream(FortnoxStream):
     """Accrual plans of supplier invoices (their rows stay a nested array)."""
 
     name = "supplier_invoice_accruals"
+    scope = "supplierinvoice"
     path = "/supplierinvoiceaccruals"
     records_key = "SupplierInvoiceAccruals"
     detail_key = "SupplierInvoiceAccrual"
@@ -59,12 +63,3 @@ class SupplierInvoiceAccrualsStream(FortnoxStream):
     fetch_details = True
     primary_keys = (TENANT_ID, "supplier_invoice_number")
     replication_key = SYNC_STARTED_AT
-
-
-STREAMS: tuple[type[FortnoxStream], ...] = (
-    SuppliersStream,
-    SupplierInvoicesStream,
-    SupplierInvoiceRowsStream,
-    SupplierInvoicePaymentsStream,
-    SupplierInvoiceAccrualsStream,
-)

@@ -9,6 +9,7 @@ class CompanyInformationStream(FortnoxStream):
     """The company itself (one record per tenant)."""
 
     name = "company_information"
+    scope = "companyinformation"
     path = "/companyinformation"
     detail_key = "CompanyInformation"
     primary_keys = (TENANT_ID,)
@@ -16,6 +17,7 @@ class CompanyInformationStream(FortnoxStream):
 
 class CurrenciesStream(FortnoxStream):
     name = "currencies"
+    scope = "currency"
     path = "/currencies"
     records_key = "Currencies"
     detail_key = "Currency"
@@ -24,6 +26,7 @@ class CurrenciesStream(FortnoxStream):
 
 class UnitsStream(FortnoxStream):
     name = "units"
+    scope = "settings"
     path = "/units"
     records_key = "Units"
     detail_key = "Unit"
@@ -32,6 +35,7 @@ class UnitsStream(FortnoxStream):
 
 class LabelsStream(FortnoxStream):
     name = "labels"
+    scope = "settings"
     path = "/labels"
     records_key = "Labels"
     detail_key = "Label"
@@ -40,6 +44,7 @@ class LabelsStream(FortnoxStream):
 
 class TermsOfPaymentsStream(FortnoxStream):
     name = "terms_of_payments"
+    scope = "settings"
     path = "/termsofpayments"
     records_key = "TermsOfPayments"
     detail_key = "TermsOfPayment"
@@ -48,6 +53,7 @@ class TermsOfPaymentsStream(FortnoxStream):
 
 class TermsOfDeliveriesStream(FortnoxStream):
     name = "terms_of_deliveries"
+    scope = "settings"
     path = "/termsofdeliveries"
     records_key = "TermsOfDeliveries"
     detail_key = "TermsOfDelivery"
@@ -56,6 +62,7 @@ class TermsOfDeliveriesStream(FortnoxStream):
 
 class WaysOfDeliveryStream(FortnoxStream):
     name = "ways_of_delivery"
+    scope = "settings"
     path = "/wayofdeliveries"
     records_key = "WayOfDeliveries"
     detail_key = "WayOfDelivery"
@@ -64,6 +71,7 @@ class WaysOfDeliveryStream(FortnoxStream):
 
 class ModesOfPaymentsStream(FortnoxStream):
     name = "modes_of_payments"
+    scope = "settings"
     path = "/modesofpayments"
     records_key = "ModesOfPayments"
     detail_key = "ModeOfPayment"
@@ -72,6 +80,7 @@ class ModesOfPaymentsStream(FortnoxStream):
 
 class PriceListsStream(FortnoxStream):
     name = "price_lists"
+    scope = "price"
     path = "/pricelists"
     records_key = "PriceLists"
     detail_key = "PriceList"
@@ -82,21 +91,8 @@ class PrintTemplatesStream(FortnoxStream):
     """Print templates (one unpaged list; `template` is the code documents refer to)."""
 
     name = "print_templates"
+    scope = "print"
     path = "/printtemplates"
     records_key = "PrintTemplates"
     detail_key = "PrintTemplate"
     primary_keys = (TENANT_ID, "template")
-
-
-STREAMS: tuple[type[FortnoxStream], ...] = (
-    CompanyInformationStream,
-    CurrenciesStream,
-    UnitsStream,
-    LabelsStream,
-    TermsOfPaymentsStream,
-    TermsOfDeliveriesStream,
-    WaysOfDeliveryStream,
-    ModesOfPaymentsStream,
-    PriceListsStream,
-    PrintTemplatesStream,
-)

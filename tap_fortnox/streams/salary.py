@@ -9,6 +9,7 @@ class EmployeesStream(FortnoxStream):
     """Employees (a list item is nearly the whole record; `lastmodified` is not accepted)."""
 
     name = "employees"
+    scope = "salary"
     path = "/employees"
     records_key = "Employees"
     detail_key = "Employee"
@@ -19,6 +20,7 @@ class ExpensesStream(FortnoxStream):
     """Expense types for travel and outlays (a small register; `lastmodified` is rejected)."""
 
     name = "expenses"
+    scope = "salary"
     path = "/expenses"
     records_key = "Expenses"
     detail_key = "Expense"
@@ -27,6 +29,7 @@ class ExpensesStream(FortnoxStream):
 
 class SalaryTransactionsStream(FortnoxStream):
     name = "salary_transactions"
+    scope = "salary"
     path = "/salarytransactions"
     records_key = "SalaryTransactions"
     detail_key = "SalaryTransaction"
@@ -36,6 +39,7 @@ class SalaryTransactionsStream(FortnoxStream):
 
 class AbsenceTransactionsStream(FortnoxStream):
     name = "absence_transactions"
+    scope = "salary"
     path = "/absencetransactions"
     records_key = "AbsenceTransactions"
     detail_key = "AbsenceTransaction"
@@ -45,17 +49,9 @@ class AbsenceTransactionsStream(FortnoxStream):
 
 class AttendanceTransactionsStream(FortnoxStream):
     name = "attendance_transactions"
+    scope = "salary"
     path = "/attendancetransactions"
     records_key = "AttendanceTransactions"
     detail_key = "AttendanceTransaction"
     primary_keys = (TENANT_ID, "id")
     replication_key = SYNC_STARTED_AT
-
-
-STREAMS: tuple[type[FortnoxStream], ...] = (
-    EmployeesStream,
-    ExpensesStream,
-    SalaryTransactionsStream,
-    AbsenceTransactionsStream,
-    AttendanceTransactionsStream,
-)

@@ -11,6 +11,7 @@ from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, Fortn
 
 class CustomersStream(FortnoxStream):
     name = "customers"
+    scope = "customer"
     path = "/customers"
     records_key = "Customers"
     detail_key = "Customer"
@@ -22,6 +23,7 @@ class CustomersStream(FortnoxStream):
 
 class ArticlesStream(FortnoxStream):
     name = "articles"
+    scope = "article"
     path = "/articles"
     records_key = "Articles"
     detail_key = "Article"
@@ -33,6 +35,7 @@ class ArticlesStream(FortnoxStream):
 
 class InvoicesStream(DocumentStream):
     name = "invoices"
+    scope = "invoice"
     path = "/invoices"
     records_key = "Invoices"
     detail_key = "Invoice"
@@ -50,6 +53,7 @@ class InvoiceRowsStream(RowStream):
 
 class InvoicePaymentsStream(FortnoxStream):
     name = "invoice_payments"
+    scope = "payment"
     path = "/invoicepayments"
     records_key = "InvoicePayments"
     detail_key = "InvoicePayment"
@@ -61,6 +65,7 @@ class InvoicePaymentsStream(FortnoxStream):
 
 class OrdersStream(DocumentStream):
     name = "orders"
+    scope = "order"
     path = "/orders"
     records_key = "Orders"
     detail_key = "Order"
@@ -78,6 +83,7 @@ class OrderRowsStream(RowStream):
 
 class OffersStream(DocumentStream):
     name = "offers"
+    scope = "offer"
     path = "/offers"
     records_key = "Offers"
     detail_key = "Offer"
@@ -95,6 +101,7 @@ class OfferRowsStream(RowStream):
 
 class ContractsStream(DocumentStream):
     name = "contracts"
+    scope = "invoice"
     path = "/contracts"
     records_key = "Contracts"
     detail_key = "Contract"
@@ -115,6 +122,7 @@ class ContractTemplatesStream(FortnoxStream):
     list item names the number `ContractTemplate`, the detail `TemplateNumber`."""
 
     name = "contract_templates"
+    scope = "invoice"
     path = "/contracttemplates"
     records_key = "ContractTemplates"
     detail_key = "ContractTemplate"
@@ -127,6 +135,7 @@ class TaxReductionsStream(FortnoxStream):
     """ROT/RUT tax reductions on invoices, orders and offers."""
 
     name = "tax_reductions"
+    scope = "invoice"
     path = "/taxreductions"
     records_key = "TaxReductions"
     detail_key = "TaxReduction"
@@ -140,6 +149,7 @@ class InvoiceAccrualsStream(FortnoxStream):
     """Accrual plans of invoices (their rows stay a nested array)."""
 
     name = "invoice_accruals"
+    scope = "invoice"
     path = "/invoiceaccruals"
     records_key = "InvoiceAccruals"
     detail_key = "InvoiceAccrual"
@@ -156,28 +166,10 @@ class PricesStream(FortnoxStream):
     detail's `date` and `percent` would cost a request per price, so they stay null."""
 
     name = "prices"
+    scope = "price"
     path = "/prices"
     records_key = "Prices"
     detail_key = "Price"
     detail_path = "/prices/{PriceList}/{ArticleNumber}/{FromQuantity}"
     primary_keys = (TENANT_ID, "price_list", "article_number", "from_quantity")
     replication_key = SYNC_STARTED_AT
-
-
-STREAMS: tuple[type[FortnoxStream], ...] = (
-    CustomersStream,
-    ArticlesStream,
-    PricesStream,
-    InvoicesStream,
-    InvoiceRowsStream,
-    InvoicePaymentsStream,
-    OrdersStream,
-    OrderRowsStream,
-    OffersStream,
-    OfferRowsStream,
-    ContractsStream,
-    ContractRowsStream,
-    ContractTemplatesStream,
-    TaxReductionsStream,
-    InvoiceAccrualsStream,
-)

@@ -1,4 +1,4 @@
-"""FortnoxAuthenticator against a scripted token endpoint: sharing, renewal, errors, retries."""
+"""Authenticators against a scripted token endpoint: sharing, renewal, errors, retries."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import requests
 
 from tap_fortnox.auth import (
     AuthError,
-    FortnoxAuthenticator,
+    authenticator_for,
     describe_error_body,
     tenant_id_from_jwt,
 )
+from tap_fortnox.tap import TapFortnox
 from tap_fortnox.token_store import TokenStore
 from tests.auth.fake_oauth import CLIENT_SECRET
 
@@ -26,11 +27,12 @@ def _no_secrets(message: str, fake, *extra: str) -> None:
         assert value not in message
 
 
-def test_client_credentials_request_and_shared_instance(fake_oauth, cc_config):
-    auth = FortnoxAuthenticator.for_config(cc_config)
-    assert FortnoxAuthenticator.for_config(dict(cc_config)) is auth
-    other = FortnoxAuthenticator.for_config({**cc_config, "tenant_id": "999"})
-    assert other is not auth
+def test_client_credentials_request_and_one_authenticator_per_run(fake_oauth, cc_config):
+    tap = TapFortnox(config=cc_config)
+    auth = tap.authenticator
+    # Every stream of the run uses the run's authenticator (one token); another run has its own.
+    assert {id(stream.authenticator) for stream in tap.streams.values()} == {id(auth)}
+    assert TapFortnox(config=cc_config).authenticator is not auth
     prepared = auth(requests.Request("GET", "http://x/3/invoices").prepare())
     token = prepared.headers["Authorization"].removeprefix("Bearer ")
     assert token == fake_oauth.issued[0]
@@ -44,14 +46,8 @@ def test_client_credentials_request_and_shared_instance(fake_oauth, cc_config):
 def test_one_token_for_many_threads(fake_oauth, cc_config):
     fake_oauth.delay = 0.2
     tokens: list[str] = []
-    threads = [
-        threading.Thread(
-            target=lambda: tokens.append(
-                FortnoxAuthenticator.for_config(dict(cc_config)).get_token()
-            )
-        )
-        for _ in range(8)
-    ]
+    auth = authenticator_for(cc_config)
+    threads = [threading.Thread(target=lambda: tokens.append(auth.get_token())) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -61,7 +57,7 @@ def test_one_token_for_many_threads(fake_oauth, cc_config):
 
 
 def test_invalidate_renews_once_per_token_value(fake_oauth, cc_config):
-    auth = FortnoxAuthenticator.for_config(cc_config)
+    auth = authenticator_for(cc_config)
     first = auth.get_token()
     auth.invalidate(f"Bearer {first}")
     auth.invalidate(first)  # a second stream reports the same 401
@@ -73,7 +69,7 @@ def test_invalidate_renews_once_per_token_value(fake_oauth, cc_config):
 
 def test_renewed_before_expiry(fake_oauth, cc_config):
     fake_oauth.lifetime = 1.0
-    auth = FortnoxAuthenticator.for_config(cc_config)
+    auth = authenticator_for(cc_config)
     first = auth.get_token()
     assert auth.get_token() == first
     time.sleep(0.85)  # inside the early-renewal margin, before the token actually expires
@@ -95,7 +91,7 @@ def backoffs(monkeypatch):
 
 def test_client_credentials_retried_on_5xx(fake_oauth, cc_config, backoffs):
     fake_oauth.script = [("status", (503, {"message": "down"})), ("status", (500, {}))]
-    assert FortnoxAuthenticator.for_config(cc_config).get_token() == fake_oauth.issued[0]
+    assert authenticator_for(cc_config).get_token() == fake_oauth.issued[0]
     assert len(fake_oauth.requests) == 3
     assert backoffs == ["HTTP 503", "HTTP 500"]
 
@@ -103,7 +99,7 @@ def test_client_credentials_retried_on_5xx(fake_oauth, cc_config, backoffs):
 def test_bad_client_credentials_one_line_without_secret(fake_oauth, cc_config):
     config = {**cc_config, "client_secret": "wrong-but-still-secret-123"}
     with pytest.raises(AuthError) as info:
-        FortnoxAuthenticator.for_config(config).get_token()
+        authenticator_for(config).get_token()
     message = str(info.value)
     assert message.startswith(
         "Client-credentials token request failed: Fortnox answered HTTP 401 "
@@ -115,7 +111,7 @@ def test_bad_client_credentials_one_line_without_secret(fake_oauth, cc_config):
 
 def test_refresh_rotates_and_persists_before_use(fake_oauth, refresh_config):
     original = refresh_config["refresh_token"]
-    auth = FortnoxAuthenticator.for_config(refresh_config)
+    auth = authenticator_for(refresh_config)
     token = auth.get_token()
     state = TokenStore(refresh_config["token_store_path"]).read()
     assert state["access_token"] == token
@@ -134,13 +130,11 @@ def test_refresh_rotates_and_persists_before_use(fake_oauth, refresh_config):
 
 
 def test_next_run_prefers_store_and_reuses_valid_access_token(fake_oauth, refresh_config):
-    first = FortnoxAuthenticator.for_config(refresh_config).get_token()
-    FortnoxAuthenticator.clear_registry()  # "next run"
-    assert FortnoxAuthenticator.for_config(refresh_config).get_token() == first
+    first = authenticator_for(refresh_config).get_token()
+    assert authenticator_for(refresh_config).get_token() == first
     assert len(fake_oauth.requests) == 1
     # once the stored access token is rejected, the next run refreshes with the stored token
-    FortnoxAuthenticator.clear_registry()
-    auth = FortnoxAuthenticator.for_config(refresh_config)
+    auth = authenticator_for(refresh_config)
     auth.invalidate(first)
     auth.get_token()
     assert fake_oauth.grants() == ["refresh_token", "refresh_token"]
@@ -148,15 +142,13 @@ def test_next_run_prefers_store_and_reuses_valid_access_token(fake_oauth, refres
 
 
 def test_new_configured_refresh_token_is_a_new_consent(fake_oauth, refresh_config):
-    FortnoxAuthenticator.for_config(refresh_config).get_token()
-    FortnoxAuthenticator.clear_registry()
+    authenticator_for(refresh_config).get_token()
     fresh = fake_oauth.new_refresh_token()
-    auth = FortnoxAuthenticator.for_config({**refresh_config, "refresh_token": fresh})
+    auth = authenticator_for({**refresh_config, "refresh_token": fresh})
     auth.get_token()
     assert fake_oauth.requests[-1]["form"]["refresh_token"] == fresh
     # and the run after that keeps using the store seeded from the new token
-    FortnoxAuthenticator.clear_registry()
-    auth = FortnoxAuthenticator.for_config({**refresh_config, "refresh_token": fresh})
+    auth = authenticator_for({**refresh_config, "refresh_token": fresh})
     auth.invalidate(auth.get_token())
     auth.get_token()
     assert fake_oauth.requests[-1]["form"]["refresh_token"] != fresh
@@ -166,7 +158,7 @@ def test_new_configured_refresh_token_is_a_new_consent(fake_oauth, refresh_confi
 def test_burnt_refresh_token_one_line_with_reauth_hint(fake_oauth, refresh_config):
     fake_oauth.valid_refresh.clear()
     with pytest.raises(AuthError) as info:
-        FortnoxAuthenticator.for_config(refresh_config).get_token()
+        authenticator_for(refresh_config).get_token()
     message = str(info.value)
     assert "invalid_grant" in message
     assert f"run `tap-fortnox-auth --token-store {refresh_config['token_store_path']}`" in message
@@ -176,12 +168,13 @@ def test_burnt_refresh_token_one_line_with_reauth_hint(fake_oauth, refresh_confi
 @pytest.mark.parametrize("kind", ["status", "drop"])
 def test_refresh_is_never_retried_blindly(fake_oauth, refresh_config, kind, backoffs):
     fake_oauth.script = [("status", (502, "bad gateway")) if kind == "status" else ("drop", None)]
+    auth = authenticator_for(refresh_config)
     with pytest.raises(AuthError) as info:
-        FortnoxAuthenticator.for_config(refresh_config).get_token()
+        auth.get_token()
     assert len(fake_oauth.requests) == 1
     assert backoffs == []
     with pytest.raises(AuthError):  # asked again (another stream): the same error, no new POST
-        FortnoxAuthenticator.for_config(refresh_config).get_token()
+        auth.get_token()
     assert len(fake_oauth.requests) == 1
     if kind == "drop":
         assert "may have been used up by the lost request" in str(info.value)
@@ -193,7 +186,7 @@ def test_refresh_retried_when_the_request_never_left(refresh_config, fake_oauth,
     # nothing listens on this port: the POST is certainly not sent, so trying again is safe
     fake_oauth.close()
     with pytest.raises(AuthError) as info:
-        FortnoxAuthenticator.for_config(refresh_config).get_token()
+        authenticator_for(refresh_config).get_token()
     assert "cannot connect to the Fortnox token endpoint" in str(info.value)
     assert str(info.value).endswith("check auth_url")
     assert "used up" not in str(info.value)
@@ -205,12 +198,12 @@ def test_store_for_another_client_is_refused(fake_oauth, refresh_config):
         {"client_id": "someone-else", "refresh_token": "x", "seeded_from": "y"}
     )
     with pytest.raises(AuthError, match="holds tokens for a different client_id"):
-        FortnoxAuthenticator.for_config({**refresh_config, "refresh_token": None}).get_token()
+        authenticator_for({**refresh_config, "refresh_token": None}).get_token()
 
 
 def test_static_token_cannot_be_renewed(fake_oauth):
     token = jwt.encode({"TenantID": "42"}, "k" * 32, algorithm="HS256")
-    auth = FortnoxAuthenticator.for_config({"access_token": token})
+    auth = authenticator_for({"access_token": token})
     assert auth.get_token() == token
     assert auth.tenant_id == "42"  # claim name casing does not matter
     auth.invalidate(token)

@@ -1,7 +1,6 @@
 """Resilience tests: the tap against injected faults, storms, expiring tokens and kills.
 
-Every test starts like a new process (no shared tokens or limiters) with retries shrunk to
-milliseconds, so the whole directory runs in well under two minutes.
+Retries are shrunk to milliseconds, so the whole directory runs in well under two minutes.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ import pytest
 
 from fortnox_sandbox import Sandbox
 from scripts.bench import tapsync
-from tap_fortnox import ratelimit
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.tap import TapFortnox
 
@@ -22,14 +19,9 @@ PAGE_SIZE = 7
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process(monkeypatch):
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
+def _quick_retries(monkeypatch):
     monkeypatch.setattr(FortnoxStream, "retry_base_seconds", 0.01)
     monkeypatch.setattr(FortnoxStream, "retry_max_wait_seconds", 0.5)
-    yield
-    FortnoxAuthenticator.clear_registry()
-    ratelimit.clear_registry()
 
 
 def config_for(sb: Sandbox, **overrides) -> dict:

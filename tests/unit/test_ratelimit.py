@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from tap_fortnox import ratelimit
 from tap_fortnox.ratelimit import SlidingWindowLimiter
+from tap_fortnox.tap import TapFortnox
 
 
 class FakeClock:
@@ -127,9 +127,9 @@ def test_threads_share_one_budget():
     assert max_in_any_window(sorted(times), 1.0) <= 10
 
 
-def test_registry_gives_one_limiter_per_client_and_tenant():
-    ratelimit.clear_registry()
-    a = ratelimit.limiter_for(("c1", "t1"), 25, 5)
-    assert ratelimit.limiter_for(("c1", "t1"), 25, 5) is a
-    assert ratelimit.limiter_for(("c1", "t2"), 25, 5) is not a
-    assert ratelimit.limiter_for(("c2", "t1"), 25, 5) is not a
+def test_each_run_owns_one_limiter_its_streams_share():
+    config = {"client_id": "c", "client_secret": "s", "tenant_id": "1", "rate_limit_requests": 7}
+    tap = TapFortnox(config=config)
+    assert {id(stream.limiter) for stream in tap.streams.values()} == {id(tap.limiter)}
+    assert tap.limiter.max_requests == 7
+    assert TapFortnox(config=config).limiter is not tap.limiter  # another run, another budget

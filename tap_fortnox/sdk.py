@@ -1,0 +1,114 @@
+"""The singer-sdk behaviour tap-fortnox relies on where the SDK (0.54) offers no documented hook.
+
+Everything else uses documented extension points (`get_url_params`, `parse_response`,
+`validate_response`, `request_decorator`, `backoff_*`, `post_process`, `get_child_context`).
+What is here is used on purpose and pinned by `tests/unit/test_sdk_adapter.py`, so an SDK
+upgrade that changes it fails there, loudly, and nowhere else:
+
+- `request_sender`: a request that is not a list page (a document's detail, a SIE file) goes
+  through the same path as the SDK's own paging: `request_decorator` (retries) around
+  `_request` (auth, `validate_response`, request metrics).
+- `sync_rows`: one detail response feeds a document and its rows, so the document stream hands
+  a batch of rows to each row stream and runs that stream's `sync` for it (the SDK's
+  parent-child mechanism would run one child sync, with its SCHEMA message, per document).
+- `write_state`: a checkpoint mid-stream is a STATE message written now, through the tap's
+  state writer.
+- `context_state`: the writable state dict of a stream and context (bookmarks kept by another
+  stream, checkpoints), from the state manager.
+- `advance_bookmark`: a stream's bookmark moves to the time its read started, also when no
+  record was emitted (the SDK only advances bookmarks from records).
+- `tag_logger`: every log line of a stream, the SDK's own included, names the company.
+- `invoke_tap`: the command line runs the tap's own `run()` (one company, or many side by
+  side), where the SDK's `Tap.invoke` calls its final `sync_all()`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+from singer_sdk import Tap
+from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
+
+if TYPE_CHECKING:
+    import requests
+    from singer_sdk import RESTStream, Stream
+    from singer_sdk.helpers.types import Context
+
+RequestSender = Callable[["requests.PreparedRequest", "Context | None"], "requests.Response"]
+T = TypeVar("T", bound=Tap)
+
+
+def request_sender(stream: RESTStream) -> RequestSender:
+    """The stream's retried, authenticated, validated request function."""
+    return stream.request_decorator(stream._request)
+
+
+def sync_rows(child: Stream) -> bool:
+    """Run the row stream's sync over the rows handed to it; False when a record limit (a dry
+    run) stopped it, which must not stop the document stream."""
+    try:
+        child.sync(context=None)
+    except (AbortedSyncFailedException, AbortedSyncPausedException):
+        return False
+    return True
+
+
+def write_state(stream: Stream) -> None:
+    """Write the tap's whole state as a STATE message now."""
+    stream._tap.state_writer.write_state(stream.tap_state)
+
+
+def context_state(stream: Stream, context: Context | None) -> dict[str, Any]:
+    """The writable state dict of `stream` for `context` (created empty if missing)."""
+    return stream.get_context_state(context)
+
+
+def advance_bookmark(stream: Stream, context: Context | None, value: str) -> None:
+    """Move the stream's bookmark for `context` to `value` (an ISO timestamp)."""
+    assert stream.replication_key is not None
+    stream.state_manager.increment_state(
+        {stream.replication_key: value},
+        context=context,
+        replication_key=stream.replication_key,
+    )
+
+
+class _Tagged(logging.LoggerAdapter):
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        return f"{self.extra['prefix']}{msg}", kwargs  # type: ignore[index]
+
+
+def tag_logger(stream: Stream, prefix: str) -> None:
+    """Prefix every line the stream logs (its own and the SDK's) with `prefix`."""
+    stream._logger = _Tagged(stream._logger, {"prefix": prefix})  # type: ignore[assignment]
+
+
+def _load(stream: IO[str] | None) -> dict[str, Any] | None:
+    return None if stream is None else json.loads(stream.read(), parse_float=Decimal)
+
+
+def invoke_tap(
+    tap_class: type[T],
+    run: Callable[[T], None],
+    *,
+    about: bool = False,
+    about_format: str | None = None,
+    config: Any = None,
+    state: IO[str] | None = None,
+    catalog: IO[str] | None = None,
+) -> None:
+    """`Tap.invoke` (the command line's callback) with `run(tap)` instead of `sync_all()`."""
+    super(Tap, tap_class).invoke(about=about, about_format=about_format)  # --about, --version
+    tap_class.print_version(print_fn=tap_class.logger.info)
+    tap = tap_class(
+        config=config.config if config is not None else {},
+        state=_load(state),
+        catalog=_load(catalog),
+        parse_env_config=bool(config is not None and config.parse_env),
+        validate_config=True,
+    )
+    run(tap)

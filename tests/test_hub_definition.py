@@ -130,7 +130,8 @@ def test_capabilities_and_groups_are_the_taps(hub):
     assert {"state", "catalog", "discover", "about", "activate-version"} <= set(hub["capabilities"])
     names = {s["name"] for s in hub["settings"]}
     flows = hub["settings_group_validation"]
-    assert len(flows) == 3
+    assert len(flows) == 4
+    assert ["client_id", "client_secret", "tenant_ids"] in flows
     assert all(set(group) <= names for group in flows)
     assert ["access_token"] in flows
 

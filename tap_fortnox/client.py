@@ -35,6 +35,16 @@ from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 
 from tap_fortnox import schemas, sdk
 from tap_fortnox.auth import FortnoxAuthenticator
+from tap_fortnox.checkpoint import (
+    CHECKPOINT_EVERY_REQUESTS,
+    STATE_KEY,
+    Checkpoint,
+    Key,
+    Resume,
+    ResumeLost,
+    RunProgress,
+    item_key,
+)
 from tap_fortnox.errors import (
     FortnoxAPIError,
     LastModifiedRejected,
@@ -110,6 +120,9 @@ class FortnoxStream(RESTStream[int]):
     #: The Fortnox OAuth scope (and licence) the endpoint needs; named when it is missing, and
     #: `tap-fortnox-auth --streams` asks the consent for the scopes of the chosen streams.
     scope: ClassVar[str] = ""
+    #: `sortby` value that orders the list by its key (where Fortnox documents one), so a read
+    #: resumed from a checkpoint meets the records in the same order.
+    sort_by: ClassVar[str | None] = None
 
     schema = StreamSchema(SchemaDirectory(schemas))
     #: Seconds between progress lines of a long read (tests shrink it).
@@ -134,6 +147,9 @@ class FortnoxStream(RESTStream[int]):
         self._paginator: FortnoxPaginator | None = None
         self._paginator_context: Context | None = None
         self._item_key_fields: tuple[str, ...] | None = None
+        self._checkpoint: Checkpoint | None = None
+        self._resume: Resume | None = None
+        self._requests_since_checkpoint = 0
 
     # --- where and how to ask -------------------------------------------------------------
 
@@ -169,13 +185,18 @@ class FortnoxStream(RESTStream[int]):
     def get_new_paginator(self) -> BaseAPIPaginator:
         # Kept so parse_response can leave out the items of a re-read page already emitted.
         self._paginator = (
-            FortnoxPaginator(self.records_key, self.list_item_key, self._report_shrink)
+            FortnoxPaginator(
+                self.records_key,
+                self.list_item_key,
+                self._report_shrink,
+                start_page=self._resume.first_page if self._resume else 1,
+            )
             if self.records_key
             else None
         )
         return self._paginator or SinglePagePaginator()
 
-    def list_item_key(self, item: Mapping[str, Any]) -> tuple[str, ...] | None:
+    def list_item_key(self, item: Mapping[str, Any]) -> Key | None:
         """The identifying fields of a raw list item (the `detail_path` fields, else the
         primary key's), to recognise an item read twice; None when it has none."""
         fields = self._item_key_fields
@@ -187,10 +208,7 @@ class FortnoxStream(RESTStream[int]):
                 wanted = [key for key in self.primary_keys or () if key not in (TENANT_ID, YEAR)]
                 fields = tuple(raw[key] for key in wanted) if set(wanted) <= raw.keys() else ()
             self._item_key_fields = fields
-        values = tuple(item.get(field) for field in fields)
-        if not values or any(value is None or value == "" for value in values):
-            return None
-        return tuple(str(value) for value in values)
+        return item_key([item.get(field) for field in fields])
 
     def _report_shrink(self, page: int, vanished: int, again: list[int]) -> None:
         self.logger.info(
@@ -219,6 +237,8 @@ class FortnoxStream(RESTStream[int]):
             params["limit"] = self.page_size
             if self._lastmodified and not self._lastmodified_rejected:
                 params["lastmodified"] = self._lastmodified
+            if self.sort_by:
+                params.update(sortby=self.sort_by, sortorder="ascending")
         return params
 
     # --- responses ------------------------------------------------------------------------
@@ -277,6 +297,7 @@ class FortnoxStream(RESTStream[int]):
 
     def validate_response(self, response: requests.Response) -> None:
         self.reach.answer()
+        self._requests_since_checkpoint += 1
         problem = classify(self.name, response)
         if problem is not None:
             raise problem
@@ -391,12 +412,29 @@ class FortnoxStream(RESTStream[int]):
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         if self._scope_skipped:
             return
+        progress = self.run_progress
+        if progress is not None and progress.is_done(self.name, context):
+            self.logger.info(
+                "Stream '%s'%s: read in full by the interrupted run this one resumes; skipped",
+                self.name,
+                f" {dict(context)}" if context else "",
+            )
+            return
         self._begin_read(context)
         try:
             yield from self._read(context)
         except ScopeMissingError as exc:
             self._skip(exc)
             return
+        except ResumeLost:
+            self.logger.warning(
+                "Stream '%s'%s: the records the checkpoint names are no longer where they were "
+                "(many deleted since?); reading from the first page again",
+                self.name,
+                f" {dict(context)}" if context else "",
+            )
+            self._resume = None
+            yield from self._read(context)
         except LastModifiedRejected as exc:
             if self._lastmodified_rejected or not self._lastmodified:
                 raise
@@ -406,6 +444,7 @@ class FortnoxStream(RESTStream[int]):
                 exc,
                 self.name,
             )
+            self._resume = None
             yield from self._read(context)
         self._finish_read(context)
 
@@ -418,14 +457,24 @@ class FortnoxStream(RESTStream[int]):
         )
         self._progress = progress
         self._paginator_context = context
+        resume = self._resume
         for item in self.request_records(context):
-            if not details:
-                yield item
+            page = self._paginator.current_value if self._paginator else 1
+            key = self.list_item_key(item)
+            if resume is not None and resume.skip(key, page):
                 continue
-            detail = self.fetch_detail(item, context)
-            progress.advance()
-            if detail is not None:
-                yield {**item, **detail}
+            if details:
+                detail = self.fetch_detail(item, context)
+                progress.advance()
+                if detail is None:
+                    continue
+                item = {**item, **detail}
+            yield item
+            # The SDK has written the record (and synced its children) by now.
+            if self._checkpoint is not None:
+                self._checkpoint.passed(key, page)
+                if self._requests_since_checkpoint >= CHECKPOINT_EVERY_REQUESTS:
+                    self.write_checkpoint(context)
         progress.finish()
 
     def detail_url_path(self, item: Mapping[str, Any]) -> str:
@@ -470,26 +519,69 @@ class FortnoxStream(RESTStream[int]):
 
     # --- incremental bookkeeping ----------------------------------------------------------
 
+    @property
+    def run_progress(self) -> RunProgress | None:
+        return getattr(self._tap, "run_progress", None)
+
+    @property
+    def resumable(self) -> bool:
+        """Whether a checkpoint can resume this stream's read. Not where ACTIVATE_VERSION is
+        sent: the resumed read's version would mark the records read before it deleted."""
+        return not self.emit_activate_version_messages or bool(self.replication_key)
+
     def _begin_read(self, context: Context | None) -> None:
-        """Take the clock before the first request and work out the `lastmodified` filter."""
+        """Take the clock before the first request and work out the `lastmodified` filter; a
+        read interrupted before resumes from its checkpoint with the same clock and filter."""
+        self._requests_since_checkpoint = 0
+        state = sdk.context_state(self, context)
+        saved = Checkpoint.from_state(state.get(STATE_KEY)) if self.resumable else None
+        if saved is not None:
+            self._read_started = parse_timestamp(saved.started)
+            self._lastmodified = saved.lastmodified
+            self._resume = Resume(saved)
+            self._checkpoint = Checkpoint(saved.started, saved.lastmodified, saved.page)
+            self.logger.info(
+                "Stream '%s'%s: resuming the read started %s from its checkpoint (page %d)",
+                self.name,
+                f" {dict(context)}" if context else "",
+                saved.started,
+                saved.page,
+            )
+            return
         self._read_started = utc_now()
         self._lastmodified = None
-        if not self.replication_key:
-            return
-        start = self.get_starting_timestamp(context)
-        if start is not None:
-            overlap = timedelta(
-                minutes=float(self.config.get("lookback_minutes", DEFAULT_LOOKBACK_MINUTES))
+        self._resume = None
+        if self.replication_key:
+            start = self.get_starting_timestamp(context)
+            if start is not None:
+                overlap = timedelta(
+                    minutes=float(self.config.get("lookback_minutes", DEFAULT_LOOKBACK_MINUTES))
+                )
+                self._lastmodified = lastmodified_param(start, overlap)
+            self.logger.info(
+                "Stream '%s'%s: %s",
+                self.name,
+                f" {dict(context)}" if context else "",
+                f"records modified since {self._lastmodified} (Stockholm time)"
+                if self._lastmodified
+                else "full read (no bookmark or start_date yet)",
             )
-            self._lastmodified = lastmodified_param(start, overlap)
-        self.logger.info(
-            "Stream '%s'%s: %s",
-            self.name,
-            f" {dict(context)}" if context else "",
-            f"records modified since {self._lastmodified} (Stockholm time)"
-            if self._lastmodified
-            else "full read (no bookmark or start_date yet)",
+        self._checkpoint = (
+            Checkpoint(self._read_started.isoformat(), self._lastmodified)
+            if self.resumable
+            else None
         )
+
+    def write_checkpoint(self, context: Context | None) -> None:
+        """Write a STATE message naming the latest record this read has emitted."""
+        if self._checkpoint is None:
+            return
+        checkpoint = self._checkpoint
+        if self._lastmodified_rejected:
+            checkpoint.lastmodified = None
+        sdk.context_state(self, context)[STATE_KEY] = checkpoint.to_state()
+        sdk.write_state(self)
+        self._requests_since_checkpoint = 0
 
     @property
     def bookmark_holder(self) -> FortnoxStream:
@@ -497,19 +589,22 @@ class FortnoxStream(RESTStream[int]):
         return self
 
     def _finish_read(self, context: Context | None) -> None:
-        """The read completed: make sure the bookmark advances even if nothing changed."""
-        if not self.replication_key or self._read_started is None:
-            return
-        holder = self.bookmark_holder
-        if holder is not self:
-            sdk.context_state(holder, context).update(
-                {
-                    "replication_key": self.replication_key,
-                    "replication_key_value": self._read_started.isoformat(),
-                }
-            )
-        elif self.selected:
-            sdk.advance_bookmark(self, context, self._read_started.isoformat())
+        """The read completed: the bookmark is the time it started (also when nothing
+        changed), the checkpoint goes, and the run notes the stream (or year) as done."""
+        sdk.context_state(self, context).pop(STATE_KEY, None)
+        self._checkpoint = self._resume = None
+        if self.replication_key and self._read_started is not None:
+            holder = self.bookmark_holder
+            if holder is not self or self.selected:
+                sdk.context_state(holder, context).update(
+                    {
+                        "replication_key": self.replication_key,
+                        "replication_key_value": self._read_started.isoformat(),
+                    }
+                )
+        if self.run_progress is not None:
+            self.run_progress.finished(self.name, context)
+        sdk.write_state(self)
 
     def get_starting_timestamp(self, context: Context | None) -> datetime | None:
         holder = self.bookmark_holder
@@ -651,6 +746,11 @@ class DocumentStream(FortnoxStream):
             self._pending_rows.append((parent_key, rows))
             self._pending_count += len(rows)
         return record
+
+    def write_checkpoint(self, context: Context | None) -> None:
+        # The checkpoint names documents whose rows are out too.
+        self.flush_rows()
+        super().write_checkpoint(context)
 
     def flush_rows(self) -> None:
         """Sync the row streams over the documents read since the last flush."""

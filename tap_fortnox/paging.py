@@ -129,13 +129,15 @@ class FortnoxPaginator(PageNumberPaginator):
         records_key: str | None = None,
         item_key: ItemKey | None = None,
         on_shrink: OnShrink | None = None,
+        start_page: int = 1,
     ) -> None:
-        super().__init__(start_value=1)
+        super().__init__(start_value=start_page)
         self.records_key = records_key
         self.item_key = item_key
         self.on_shrink = on_shrink
         self.last_info: PageInfo | None = None
-        self._high = 0  # the highest page read so far
+        # The highest page read so far (a resumed read starts after pages read before).
+        self._high = start_page - 1
         self._high_full: int | None = None  # its `limit` if it was full (see has_next_page)
         self._pending: set[int] = set()  # pages to re-read before going on after `_high`
         self._total: int | None = None  # `@TotalResources` of the previous response

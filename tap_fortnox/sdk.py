@@ -13,10 +13,9 @@ upgrade that changes it fails there, loudly, and nowhere else:
   parent-child mechanism would run one child sync, with its SCHEMA message, per document).
 - `write_state`: a checkpoint mid-stream is a STATE message written now, through the tap's
   state writer.
-- `context_state`: the writable state dict of a stream and context (bookmarks kept by another
-  stream, checkpoints), from the state manager.
-- `advance_bookmark`: a stream's bookmark moves to the time its read started, also when no
-  record was emitted (the SDK only advances bookmarks from records).
+- `context_state`: the writable state dict of a stream and context (its bookmark, written when
+  its read completes even if no record came; a bookmark kept by another stream; checkpoints),
+  from the state manager.
 - `tag_logger`: every log line of a stream, the SDK's own included, names the company.
 - `invoke_tap`: the command line runs the tap's own `run()` (one company, or many side by
   side), where the SDK's `Tap.invoke` calls its final `sync_all()`.
@@ -65,16 +64,6 @@ def write_state(stream: Stream) -> None:
 def context_state(stream: Stream, context: Context | None) -> dict[str, Any]:
     """The writable state dict of `stream` for `context` (created empty if missing)."""
     return stream.get_context_state(context)
-
-
-def advance_bookmark(stream: Stream, context: Context | None, value: str) -> None:
-    """Move the stream's bookmark for `context` to `value` (an ISO timestamp)."""
-    assert stream.replication_key is not None
-    stream.state_manager.increment_state(
-        {stream.replication_key: value},
-        context=context,
-        replication_key=stream.replication_key,
-    )
 
 
 class _Tagged(logging.LoggerAdapter):

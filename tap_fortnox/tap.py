@@ -13,8 +13,10 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_fortnox import sdk
 from tap_fortnox.auth import AuthError, FortnoxAuthenticator, authenticator_for
+from tap_fortnox.checkpoint import RunProgress
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.errors import FortnoxAPIError, get_ci
+from tap_fortnox.incremental import utc_now
 from tap_fortnox.ratelimit import EDGE_MARGIN_SECONDS, SlidingWindowLimiter
 from tap_fortnox.reach import Reach
 from tap_fortnox.settings import (
@@ -56,6 +58,7 @@ class TapFortnox(Tap):
         self._limiter: SlidingWindowLimiter | None = None
         self._input_state: dict[str, Any] = {}
         self.reach = Reach()
+        self.run_progress: RunProgress | None = None
         super().__init__(*args, **kwargs)
         if kwargs.get("validate_config", True):
             errors = config_errors(self.config, [s.name for s in STREAM_TYPES])
@@ -74,6 +77,9 @@ class TapFortnox(Tap):
     def load_state(self, state: dict[str, Any]) -> None:
         self._input_state = dict(state or {})  # a many-companies run reads its "tenants" part
         super().load_state(state)
+        progress = self._input_state.get(RunProgress.STATE_KEY)
+        if isinstance(progress, dict):  # an interrupted run, which this one resumes
+            self.state[RunProgress.STATE_KEY] = progress
 
     # --- running ----------------------------------------------------------------------------
 
@@ -82,7 +88,7 @@ class TapFortnox(Tap):
         side by side. A failed company ends the run with an error naming it, after the
         others have finished."""
         if not self.config.get("tenant_ids"):
-            self.sync_all()
+            self._sync_company()
             return
         tenants = tenants_of(self.config)
         states = tenant_states(self._input_state)
@@ -103,7 +109,7 @@ class TapFortnox(Tap):
                 log_prefix=f"[tenant {tenant_id}] ",
             )
             try:
-                company.sync_all()
+                company.run()
             finally:  # what it read so far is resumable, also after a failure
                 output.update_state(tenant_id, company.state, final=True)
 
@@ -116,6 +122,19 @@ class TapFortnox(Tap):
         summary = failure_summary(outcomes)
         if summary:
             raise TenantsFailed(summary)
+
+    def _sync_company(self) -> None:
+        """`sync_all`, remembering in the state what this run has finished, so that a run
+        killed half-way and started again with its last STATE skips it (checkpoint.py)."""
+        self.run_progress = RunProgress(self.state, utc_now().isoformat())
+        if self.run_progress.resumed:
+            self.logger.info(
+                "Resuming the run started %s: streams it finished are not read again",
+                self.state[RunProgress.STATE_KEY]["started"],
+            )
+        self.sync_all()
+        self.run_progress.complete()
+        self.state_writer.write_state(self.state)
 
     def tenant_config(self, tenant_id: str) -> dict[str, Any]:
         """The config of one company's run within a many-companies run."""

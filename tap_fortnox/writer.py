@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
-from singer_sdk.singerlib.encoding.simple import Message
+from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage
 from singer_sdk.singerlib.json import serialize_json
 
 _ENCODE_ERRORS = (msgspec.EncodeError, OverflowError, TypeError, UnicodeEncodeError)
@@ -32,13 +32,28 @@ def _with_fallback(encode: Callable[[Message], bytes | bytearray], message: Mess
 
 
 class FortnoxWriter(MsgSpecWriter):
-    """One JSON line per message to `sys.stdout.buffer` (stdout must have a byte buffer)."""
+    """One JSON line per message to `sys.stdout.buffer` (stdout must have a byte buffer).
+
+    A SCHEMA message the same as the last one written for its stream is left out: a document's
+    rows are synced in batches, and each batch would repeat its stream's SCHEMA.
+    """
+
+    def __init__(self) -> None:
+        self._schemas: dict[str, bytes] = {}
 
     def serialize_message(self, message: Message) -> bytearray:
         try:
             return super().serialize_message(message)
         except _ENCODE_ERRORS:
             return bytearray(_fallback(message))
+
+    def write_message(self, message: Message) -> None:
+        if isinstance(message, SchemaMessage):
+            line = bytes(self.format_message(message))
+            if self._schemas.get(message.stream) == line:
+                return
+            self._schemas[message.stream] = line
+        super().write_message(message)
 
 
 class MessageEncoder:

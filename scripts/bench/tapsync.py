@@ -282,7 +282,7 @@ def run_tap(
     error: BaseException | None = None
     with capture_stdout() as out:
         try:
-            tap.sync_all()
+            tap.run()
         except Exception as exc:
             if not allow_error:
                 raise

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tap_fortnox.checkpoint import CHECKPOINT_EVERY_REQUESTS
 from tap_fortnox.client import ROW_FLUSH_SIZE
 from tests.unit.conftest import run_tap
 from tests.unit.fake_fortnox import TENANT_ID, Resource
@@ -100,7 +101,16 @@ def test_rows_are_handed_over_in_batches_not_one_sync_per_document(fake):
     schema_messages = [
         m for m in run.messages if m["type"] == "SCHEMA" and m["stream"] == "invoice_rows"
     ]
-    assert len(schema_messages) == 3000 // ROW_FLUSH_SIZE
+    assert len(schema_messages) == 1  # the batches' repeats of an unchanged SCHEMA are left out
+    # One row sync per 1000 rows or per checkpoint (every 20 requests), not one per document.
+    row_syncs = sum(
+        1
+        for i, m in enumerate(run.messages[1:], start=1)
+        if m["type"] == "RECORD"
+        and m["stream"] == "invoice_rows"
+        and run.messages[i - 1].get("stream") != "invoice_rows"
+    )
+    assert row_syncs <= 3000 // ROW_FLUSH_SIZE + 30 // CHECKPOINT_EVERY_REQUESTS + 1
 
 
 def test_incremental_documents_read_only_changed_ones(fake):

@@ -73,20 +73,6 @@ def test_context_state_is_the_tap_state_and_write_state_emits_it(tap):
     assert message["value"] == json.loads(json.dumps(tap.state))
 
 
-def test_advance_bookmark_without_records(tap):
-    stream = tap.streams["customers"]
-    sdk.advance_bookmark(stream, None, "2026-01-02T03:04:05+00:00")
-    # Held as a progress marker (the stream is unsorted), promoted when the stream finishes.
-    markers = tap.state["bookmarks"]["customers"]["progress_markers"]
-    assert markers["replication_key"] == "sync_started_at"
-    assert markers["replication_key_value"] == "2026-01-02T03:04:05+00:00"
-    with capture_stdout():
-        stream.finalize_state_progress_markers()
-    assert tap.state["bookmarks"]["customers"]["replication_key_value"] == (
-        "2026-01-02T03:04:05+00:00"
-    )
-
-
 def test_tag_logger_prefixes_the_sdks_own_lines(tap, caplog):
     stream = tap.streams["units"]
     sdk.tag_logger(stream, "[tenant 42] ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -43,6 +45,7 @@ class Sandbox:
         missing_scopes: set[str] | dict[str, set[str]] | None = None,
         rate_limit_requests: int = 25,
         rate_limit_window: float = 5.0,
+        rate_limit_clock: Callable[[], float] = time.monotonic,
         client_id: str | None = None,
         client_secret: str | None = None,
         pascal_errors: bool = False,
@@ -81,7 +84,9 @@ class Sandbox:
             ALL_SCOPES,
             token_lifetime,
         )
-        self.limiter = SlidingWindow(rate_limit_requests, rate_limit_window, rate_limit)
+        self.limiter = SlidingWindow(
+            rate_limit_requests, rate_limit_window, rate_limit, rate_limit_clock
+        )
         self.faults = Faults()
         self.request_counts = Counters()
         self.api = Api(self.clock, self.settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -108,10 +108,13 @@ def test_vouchers_balance_in_every_financial_year(sandbox):
     assert {v["VoucherSeries"] for v in vouchers} == {"A", "B", "C", "D", "E"}
 
 
-def test_vouchers_list_defaults_to_the_current_financial_year(sandbox):
+def test_vouchers_list_defaults_to_the_current_financial_year(make_sandbox):
+    sandbox = make_sandbox()
+    sandbox.set_now(datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc))  # in the third year
     today = sandbox.clock.today().isoformat()
     years = get(sandbox, "/financialyears")[1]["FinancialYears"]
     current = next(y["Id"] for y in years if y["FromDate"] <= today <= y["ToDate"])
+    assert current == 3
     default = get(sandbox, "/vouchers", limit=500)[1]
     explicit = get(sandbox, "/vouchers", limit=500, financialyear=current)[1]
     assert default == explicit

@@ -44,10 +44,7 @@ class OrderSource(DocumentSource):
                 }
             )
         values = {
-            "@url": self.ctx.url(f"/orders/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=orders&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Cancelled": cancelled,
             "DeliveryDate": d.day + timedelta(days=7),
             "DeliveryState": "delivery" if invoiced else "reservation",
@@ -78,10 +75,7 @@ class OfferSource(DocumentSource):
         accepted = rnd.random() < 0.45
         rows = [{**row_fields(ln, i + 1), "Quantity": ln.quantity} for i, ln in enumerate(d.lines)]
         values = {
-            "@url": self.ctx.url(f"/offers/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=offers&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Cancelled": rnd.random() < 0.05,
             "DocumentNumber": d.number,
             "EmailInformation": {"EmailAddressTo": d.party.email, "EmailSubject": "Offert {no}"},
@@ -122,10 +116,7 @@ class ContractSource(DocumentSource):
             for i, ln in enumerate(d.lines)
         ]
         values = {
-            "@url": self.ctx.url(f"/contracts/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=contracts&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Active": rnd.random() > 0.1,
             "Continuous": rnd.random() < 0.5,
             "ContractDate": d.day,

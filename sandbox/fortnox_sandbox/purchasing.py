@@ -14,25 +14,18 @@ from .context import Context
 from .detrand import money, whole
 from .documents import ZERO, to_sek
 from .people import luhn_digit, ocr
-from .sales import Party, currency_rate, make_party
+from .sales import Party, PartySource, currency_rate
 from .shape import shape
-from .store import NumberedSource, Record
+from .store import Record, TimedSource
 
 PAYMENT_DELAY_DAYS = 25
 
 
-class SupplierSource(NumberedSource):
+class SupplierSource(PartySource):
+    stream = "suppliers"
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.suppliers
-        self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
-
-    def _profile(self, pos: int) -> Party:
-        return make_party(self.ctx, "suppliers", pos, self.key(pos), private_share=0.0)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+        super().__init__(ctx, ctx.scale.suppliers)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -89,22 +82,17 @@ class Purchase:
     external_number: str
 
 
-class SupplierInvoiceSource(NumberedSource):
+class SupplierInvoiceSource(TimedSource):
     touch_field = "Comments"
 
     def __init__(self, ctx: Context, suppliers: SupplierSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, ctx.scale.supplier_invoices)
         self.suppliers = suppliers
-        self.size = ctx.scale.supplier_invoices
-        self.timeline = ctx.timeline(self.size)
         self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
         self.paid = self.payments.first_at(ctx.t1)
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
         self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
         self.purchase = functools.lru_cache(maxsize=4096)(self._purchase)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def _purchase(self, pos: int) -> Purchase:
         rnd = self.ctx.rng("supplierinvoices", pos)
@@ -240,17 +228,12 @@ def _row(
     }
 
 
-class SupplierInvoicePaymentSource(NumberedSource):
+class SupplierInvoicePaymentSource(TimedSource):
     touch_field = "Information"
 
     def __init__(self, ctx: Context, invoices: SupplierInvoiceSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, invoices.paid, invoices.payments)
         self.invoices = invoices
-        self.timeline = invoices.payments
-        self.size = invoices.paid
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
         p = self.invoices.purchase(pos)

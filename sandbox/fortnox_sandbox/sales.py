@@ -30,7 +30,7 @@ from .people import (
     swedish_address,
 )
 from .shape import shape
-from .store import NumberedSource, Record
+from .store import Record, TimedSource
 
 BASE_RATES = {
     "SEK": Decimal(1),
@@ -116,18 +116,26 @@ def make_party(ctx: Context, stream: str, pos: int, number: str, private_share: 
     )
 
 
-class CustomerSource(NumberedSource):
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.customers
-        self.timeline = ctx.timeline(self.size)
+class PartySource(TimedSource):
+    """Customers or suppliers: what documents copy from a party is its cached profile."""
+
+    stream = ""
+    private_share = 0.0
+
+    def __init__(self, ctx: Context, size: int) -> None:
+        super().__init__(ctx, size)
         self.profile = functools.lru_cache(maxsize=16384)(self._profile)
 
     def _profile(self, pos: int) -> Party:
-        return make_party(self.ctx, "customers", pos, self.key(pos), private_share=0.2)
+        return make_party(self.ctx, self.stream, pos, self.key(pos), self.private_share)
 
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+
+class CustomerSource(PartySource):
+    stream = "customers"
+    private_share = 0.2
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx, ctx.scale.customers)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -195,14 +203,12 @@ class Product:
         return bas.SALES_ACCOUNT_BY_VAT[self.vat]
 
 
-class ArticleSource(NumberedSource):
+class ArticleSource(TimedSource):
     first = 1001
     touch_field = "Note"
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.articles
-        self.timeline = ctx.timeline(self.size)
+        super().__init__(ctx, ctx.scale.articles)
         self.profile = functools.lru_cache(maxsize=16384)(self._profile)
 
     def _profile(self, pos: int) -> Product:
@@ -213,9 +219,6 @@ class ArticleSource(NumberedSource):
         sales = price(rnd, low, high)
         purchase = money(sales * Decimal(rnd.uniform(0.45, 0.75))) if kind == "STOCK" else ZERO
         return Product(self.key(pos), desc, unit, sales, purchase, vat, kind)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -387,19 +390,17 @@ def row_fields(ln: Line, row_id: int) -> dict:
     }
 
 
-class DocumentSource(NumberedSource):
+class DocumentSource(TimedSource):
     """A numbered series of sales documents spread over the data period."""
 
-    stream = ""
+    stream = ""  # also the document's path segment and its tax reduction filter
 
     def __init__(
         self, ctx: Context, size: int, customers: CustomerSource, articles: ArticleSource
     ) -> None:
-        self.ctx = ctx
-        self.size = size
+        super().__init__(ctx, size)
         self.customers = customers
         self.articles = articles
-        self.timeline = ctx.timeline(size)
         self.document = functools.lru_cache(maxsize=4096)(self._document)
 
     def _document(self, pos: int) -> Document:
@@ -413,8 +414,13 @@ class DocumentSource(NumberedSource):
             self.articles,
         )
 
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+    def links(self, number: str) -> dict:
+        return {
+            "@url": self.ctx.url(f"/{self.stream}/{number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter={self.stream}&referencenumber={number}"
+            ),
+        }
 
 
 class InvoiceSource(DocumentSource):
@@ -438,10 +444,7 @@ class InvoiceSource(DocumentSource):
         series, number, year = self.voucher(pos)
         due = d.day + timedelta(days=int(d.party.terms))
         values = {
-            "@url": self.ctx.url(f"/invoices/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=invoices&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "AccountingMethod": "ACCRUAL",
             "Balance": ZERO if paid else d.sums.total,
             "Booked": True,
@@ -475,20 +478,15 @@ class InvoiceSource(DocumentSource):
         return shape(values, "Invoice")
 
 
-class InvoicePaymentSource(NumberedSource):
+class InvoicePaymentSource(TimedSource):
     """Payment k settles invoice k in full, PAYMENT_DELAY_DAYS after the invoice date."""
 
     touch_field = "ExternalInvoiceReference1"
 
     def __init__(self, ctx: Context, invoices: InvoiceSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, invoices.paid, invoices.payments)
         self.invoices = invoices
-        self.timeline = invoices.payments
-        self.size = invoices.paid
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def day(self, pos: int) -> date:
         # A payment created at runtime (pos >= size) pays an unpaid invoice today.

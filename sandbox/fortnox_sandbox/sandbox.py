@@ -88,6 +88,8 @@ class Sandbox:
             rate_limit_requests, rate_limit_window, rate_limit, rate_limit_clock
         )
         self.faults = Faults()
+        # sb.inject(kind, count=1, path_prefix=None, status=None, delay=None): see faults.py
+        self.inject = self.faults.inject
         self.request_counts = Counters()
         self.api = Api(self.clock, self.settings)
         self._thread: threading.Thread | None = None
@@ -238,16 +240,6 @@ class Sandbox:
 
     def reset_counters(self) -> None:
         self.request_counts.reset()
-
-    def inject(
-        self,
-        kind: str,
-        count: int = 1,
-        path_prefix: str | None = None,
-        status: int | None = None,
-        delay: float | None = None,
-    ) -> None:
-        self.faults.inject(kind, count, path_prefix, status, delay)
 
     def set_rate_limit(
         self, enabled: bool, requests: int = 25, window_seconds: float = 5.0

@@ -18,7 +18,10 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .context import Context, Timeline
 
 Record = dict[str, Any]
 
@@ -69,6 +72,18 @@ class NumberedSource(Source):
             return None
         pos = int(key) - self.first
         return pos if pos >= 0 else None
+
+
+class TimedSource(NumberedSource):
+    """Numbered records spread along a timeline: record i is modified at event i."""
+
+    def __init__(self, ctx: Context, size: int, timeline: Timeline | None = None) -> None:
+        self.ctx = ctx
+        self.size = size
+        self.timeline = timeline or ctx.timeline(size)
+
+    def mtime(self, pos: int) -> float:
+        return self.timeline.t(pos)
 
 
 class StaticSource(Source):

@@ -75,6 +75,7 @@ class VoucherYearSource(Source):
     """The vouchers of one financial year, series by series (A, B, C, D, E)."""
 
     touch_field = "Comments"
+    created_in_key_order = False  # created A vouchers come after series E
 
     def __init__(
         self,
@@ -134,6 +135,26 @@ class VoucherYearSource(Source):
             (offset, offset + seg.count)
             for seg, offset in zip(self.segments, self.offsets, strict=True)
             if seg.count
+        ]
+
+    def day_ranges(self, low: date | None, high: date | None) -> list[tuple[int, int]]:
+        """Within each series, transaction dates grow with the number."""
+        out = []
+        for seg, offset in zip(self.segments, self.offsets, strict=True):
+            lo, hi = (
+                min(max(i - seg.start, 0), seg.count) for i in seg.timeline.day_range(low, high)
+            )
+            if lo < hi:
+                out.append((offset + lo, offset + hi))
+        return out
+
+    def field_ranges(self, field: str, value: str) -> list[tuple[int, int]] | None:
+        if field != "VoucherSeries":
+            return None
+        return [
+            (offset, offset + seg.count)
+            for seg, offset in zip(self.segments, self.offsets, strict=True)
+            if seg.series == value.upper() and seg.count
         ]
 
     def created_day(self) -> date:

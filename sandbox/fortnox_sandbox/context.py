@@ -67,6 +67,12 @@ class Timeline:
     def first_on_or_after(self, day: date) -> int:
         return self.first_at(day_start(day))
 
+    def day_range(self, low: date | None, high: date | None) -> tuple[int, int]:
+        """Indices [lo, hi) of the events on days `low` to `high` (inclusive; None: open)."""
+        lo = self.first_on_or_after(low) if low else 0
+        hi = self.first_on_or_after(high + timedelta(days=1)) if high else self.n
+        return lo, max(lo, hi)
+
 
 @dataclass
 class Context:

@@ -22,8 +22,11 @@ class Resource:
     meta: bool = True  # False: no MetaInformation in the list response
     paged: bool = True  # False: `limit` and `page` are ignored, everything in one response
     per_year: bool = False  # records belong to a financial year (`financialyear` parameter)
-    sort: dict[str, str] = field(default_factory=dict)  # sortby value -> detail field
-    # sortby values whose order is the position order (keys and dates grow with the position)
+    # sortby value (lower case; the API compares case-insensitively) -> detail field. The values
+    # are those of the OpenAPI document's sortby enums and, marked [U], of the SDKs' sort lists.
+    sort: dict[str, str] = field(default_factory=dict)
+    # sortby values whose order is the position order (keys and dates grow with the position):
+    # served by index arithmetic like an unsorted list, without a scan
     sort_by_position: frozenset[str] = frozenset()
 
 
@@ -67,6 +70,7 @@ def _by_position(*values: str) -> frozenset[str]:
 
 
 _PHONE = {"Phone": "Phone1"}  # the list's Phone is the detail's Phone1
+_BY_CODE = {"code": "Code"}  # [U]: the SDKs' sort list for registers keyed by a code
 _NOT_PAGED = {"meta": False, "paged": False}
 
 RESOURCES: dict[str, Resource] = {
@@ -124,7 +128,7 @@ RESOURCES: dict[str, Resource] = {
             "Number",
             "payment",
             renames={"WriteOffExist": _has_write_offs},
-            sort={"paymentdate": "PaymentDate", "number": "Number"},
+            sort={"paymentdate": "PaymentDate", "number": "Number"},  # number [U]
             sort_by_position=_by_position("paymentdate", "number"),
         ),
         _r(
@@ -133,7 +137,7 @@ RESOURCES: dict[str, Resource] = {
             "GivenNumber",
             "supplierinvoice",
             renames={"Cancel": "Cancelled"},
-            sort={"givennumber": "GivenNumber", "invoicedate": "InvoiceDate"},
+            sort={"givennumber": "GivenNumber", "invoicedate": "InvoiceDate"},  # [U]
             sort_by_position=_by_position("givennumber", "invoicedate"),
         ),
         _r(
@@ -142,7 +146,7 @@ RESOURCES: dict[str, Resource] = {
             "Number",
             "payment",
             renames={"WriteOffExist": _has_write_offs},
-            sort={"number": "Number", "paymentdate": "PaymentDate"},
+            sort={"number": "Number", "paymentdate": "PaymentDate"},  # [U]
             sort_by_position=_by_position("number", "paymentdate"),
         ),
         _r(
@@ -165,12 +169,15 @@ RESOURCES: dict[str, Resource] = {
             "DocumentNumber",
             "offer",
             sort={
-                "customerName": "CustomerName",
+                "customername": "CustomerName",  # the spec writes customerName
+                "customernumber": "CustomerNumber",  # [U]
+                "documentnumber": "DocumentNumber",  # [U]
                 "id": "DocumentNumber",
-                "transactionDate": "OfferDate",
+                "offerdate": "OfferDate",  # [U]
+                "transactiondate": "OfferDate",  # the spec writes transactionDate
                 "total": "Total",
             },
-            sort_by_position=_by_position("id", "transactionDate"),
+            sort_by_position=_by_position("documentnumber", "id", "offerdate", "transactiondate"),
         ),
         _r(
             "contracts",
@@ -178,8 +185,27 @@ RESOURCES: dict[str, Resource] = {
             "DocumentNumber",
             "invoice",
             renames={"Invoiceinterval": "InvoiceInterval", "Status": _contract_status},
+            sort={  # [U]: not in the spec
+                "customername": "CustomerName",
+                "customernumber": "CustomerNumber",
+                "documentnumber": "DocumentNumber",
+                "invoicesremaining": "InvoicesRemaining",
+                "lastinvoicedate": "LastInvoiceDate",
+                "periodend": "PeriodEnd",
+                "periodstart": "PeriodStart",
+                "templatenumber": "TemplateNumber",
+                "total": "Total",
+            },
+            sort_by_position=_by_position("documentnumber", "periodstart", "periodend"),
         ),
-        _r("taxreductions", "TaxReduction", "Id", "invoice"),
+        _r(
+            "taxreductions",
+            "TaxReduction",
+            "Id",
+            "invoice",
+            sort={"customername": "CustomerName", "id": "Id"},  # [U]
+            sort_by_position=_by_position("id"),
+        ),
         _r("invoiceaccruals", "InvoiceAccrual", "InvoiceNumber", "invoice"),
         _r(
             "supplierinvoiceaccruals",
@@ -187,7 +213,15 @@ RESOURCES: dict[str, Resource] = {
             "SupplierInvoiceNumber",
             "supplierinvoice",
         ),
-        _r("financialyears", "FinancialYear", "Id", "bookkeeping", list_schema="FinancialYear"),
+        _r(
+            "financialyears",
+            "FinancialYear",
+            "Id",
+            "bookkeeping",
+            list_schema="FinancialYear",
+            sort={"id": "Id", "fromdate": "FromDate", "todate": "ToDate"},  # [U]
+            sort_by_position=_by_position("id", "fromdate", "todate"),
+        ),
         _r(
             "accounts",
             "Account",
@@ -198,8 +232,21 @@ RESOURCES: dict[str, Resource] = {
             sort={"number": "Number"},
             sort_by_position=_by_position("number"),
         ),
-        # The key of a voucher is "Series/Number" (VoucherSeries with VoucherNumber).
-        _r("vouchers", "Voucher", "VoucherNumber", "bookkeeping", per_year=True),
+        # The key of a voucher is "Series/Number" (VoucherSeries with VoucherNumber). Vouchers
+        # sort by number within each series [U]: by series or by number, the key order.
+        _r(
+            "vouchers",
+            "Voucher",
+            "VoucherNumber",
+            "bookkeeping",
+            per_year=True,
+            sort={
+                "voucherseries": "VoucherSeries",
+                "vouchernumber": "VoucherSeries",  # then by position: the number in the series
+                "referencenumber": "ReferenceNumber",
+            },
+            sort_by_position=_by_position("voucherseries", "vouchernumber"),
+        ),
         _r(
             "voucherseries",
             "VoucherSeries",
@@ -207,14 +254,23 @@ RESOURCES: dict[str, Resource] = {
             "bookkeeping",
             selector="VoucherSeriesCollection",
             per_year=True,
+            sort=_BY_CODE,
+            sort_by_position=_by_position("code"),
         ),
-        _r("costcenters", "CostCenter", "Code", "costcenter", list_schema="CostCenter"),
+        _r(
+            "costcenters",
+            "CostCenter",
+            "Code",
+            "costcenter",
+            list_schema="CostCenter",
+            sort=_BY_CODE,
+        ),
         _r(
             "projects",
             "Project",
             "ProjectNumber",
             "project",
-            sort={"projectnumber": "ProjectNumber"},
+            sort={"projectnumber": "ProjectNumber"},  # [U]
             sort_by_position=_by_position("projectnumber"),
         ),
         _r(
@@ -227,7 +283,14 @@ RESOURCES: dict[str, Resource] = {
             lastmodified=False,
         ),
         _r("labels", "Label", "Id", "settings", list_schema="Label", **_NOT_PAGED),
-        _r("termsofpayments", "TermsOfPayment", "Code", "settings", list_schema="TermsOfPayment"),
+        _r(
+            "termsofpayments",
+            "TermsOfPayment",
+            "Code",
+            "settings",
+            list_schema="TermsOfPayment",
+            sort=_BY_CODE,
+        ),
         _r(
             "termsofdeliveries",
             "TermsOfDelivery",
@@ -235,6 +298,7 @@ RESOURCES: dict[str, Resource] = {
             "settings",
             selector="TermsOfDeliveries",
             list_schema="TermsOfDelivery",
+            sort=_BY_CODE,
             **_NOT_PAGED,
         ),
         _r(
@@ -244,8 +308,9 @@ RESOURCES: dict[str, Resource] = {
             "settings",
             selector="WayOfDeliveries",
             list_schema="WayOfDelivery",
+            sort=_BY_CODE,
         ),
-        _r("units", "Unit", "Code", "settings", list_schema="Unit"),
+        _r("units", "Unit", "Code", "settings", list_schema="Unit", sort=_BY_CODE),
         _r(
             "modesofpayments",
             "ModeOfPayment",
@@ -253,10 +318,25 @@ RESOURCES: dict[str, Resource] = {
             "settings",
             selector="ModesOfPayments",
             list_schema="ModeOfPayment",
+            sort=_BY_CODE,
         ),
-        _r("pricelists", "PriceList", "Code", "price", list_schema="PriceList"),
+        _r(
+            "pricelists",
+            "PriceList",
+            "Code",
+            "price",
+            list_schema="PriceList",
+            sort={"code": "Code", "comments": "Comments"},  # [U]
+        ),
         # The key of a price is "PriceList/ArticleNumber/FromQuantity".
-        _r("prices", "Price", "FromQuantity", "price", list_schema="PriceListItem"),
+        _r(
+            "prices",
+            "Price",
+            "FromQuantity",
+            "price",
+            list_schema="PriceListItem",
+            sort={"articlenumber": "ArticleNumber", "pricelist": "PriceList"},  # [U]
+        ),
         _r(
             "predefinedaccounts",
             "PreDefinedAccount",

@@ -5,25 +5,29 @@ modified time that never decreases with the position. A `Collection` adds an ove
 touched, created or deleted at runtime) and answers list queries without scanning: the records
 modified since T are whole position ranges found by bisection, minus overlaid positions, plus
 the overlaid records modified since T. Paging is then rank arithmetic on that set, so page
-10,000 of a million-record collection costs the same as page 1.
+10,000 of a million-record collection costs the same as page 1. Sources that know where the
+records of a date range (or of a voucher series) stand narrow a query the same way.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import itertools
 import random
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .context import Context, Timeline
 
 Record = dict[str, Any]
+Ranges = list[tuple[int, int]]  # sorted, disjoint position ranges [a, b)
 
 
 class Source:
@@ -34,6 +38,9 @@ class Source:
     touch_field: str | None = "Comments"
     #: whether `build` can make records beyond `size` (touch with create=True)
     creatable: bool = True
+    #: whether records created beyond `size` follow the others in key order (keys that grow
+    #: with the position keep doing so), so a key-sorted list is the position order
+    created_in_key_order: bool = True
 
     def key(self, pos: int) -> str:
         raise NotImplementedError
@@ -57,6 +64,15 @@ class Source:
 
     def all_ranges(self) -> list[tuple[int, int]]:
         return [(0, self.size)] if self.size else []
+
+    def day_ranges(self, low: date | None, high: date | None) -> Ranges | None:
+        """Base position ranges of records dated `low` to `high` (inclusive; None: open), or
+        None when dates do not grow with the position (a query then tests every record)."""
+        return None
+
+    def field_ranges(self, field: str, value: str) -> Ranges | None:
+        """Base position ranges of records whose `field` is `value`, or None if unknown."""
+        return None
 
 
 class NumberedSource(Source):
@@ -84,6 +100,12 @@ class TimedSource(NumberedSource):
 
     def mtime(self, pos: int) -> float:
         return self.timeline.t(pos)
+
+    def day_ranges(self, low: date | None, high: date | None) -> Ranges | None:
+        """By the timeline's day, which is the date of a document (its InvoiceDate, ...)."""
+        lo, hi = self.timeline.day_range(low, high)
+        hi = min(hi, self.size)
+        return [(lo, hi)] if lo < hi else []
 
 
 class StaticSource(Source):
@@ -118,6 +140,11 @@ class RecordCache:
         self.maxsize = maxsize
         self._data: OrderedDict[tuple[int, int], Record] = OrderedDict()
         self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def new_id(self) -> int:
+        """An id for a collection, unique among those sharing this cache (a cache key part)."""
+        return next(self._ids)
 
     def get(self, key: tuple[int, int], build: Callable[[], Record]) -> Record:
         with self._lock:
@@ -193,15 +220,13 @@ class Selection:
 class Collection:
     """One resource of one tenant (of one financial year): base source plus runtime overlay."""
 
-    _ids = iter(range(1, 1 << 62))
-
     def __init__(self, source: Source, cache: RecordCache, seed: int, name: str = "") -> None:
         self.source = source
         self.cache = cache
-        self.uid = next(Collection._ids)  # the cache key: unique across every sandbox's collections
+        self.uid = cache.new_id()  # the cache key: unique among the sandbox's collections
         self.seed = seed
         # Which records touch() and delete() pick depends on the seed and the collection's name
-        # only, never on how many sandboxes this process made before (uid does).
+        # only, never on how many collections the sandbox made before (uid does).
         self.salt = zlib.crc32(name.encode())
         self.overlay: dict[int, tuple[Record | None, float]] = {}
         self.created = 0
@@ -225,17 +250,32 @@ class Collection:
         entry = self.overlay.get(pos)
         return entry[1] if entry is not None else self.source.mtime(pos)
 
-    def select(self, since: float | None = None) -> Selection:
+    def select(
+        self,
+        since: float | None = None,
+        within: Ranges | None = None,
+        match: Callable[[Record], bool] | None = None,
+    ) -> Selection:
+        """The records modified at or after `since`; with `within`, only base records at those
+        positions, and overlaid records only if they `match` (the test `within` stands for)."""
         with self.lock:
             ranges = self.source.all_ranges() if since is None else self.source.since_ranges(since)
+            if within is not None:
+                ranges = intersect(ranges, within)
             overlaid = sorted(self.overlay)
             excluded = [p for p in overlaid if any(a <= p < b for a, b in ranges)]
-            included = [
-                p
-                for p in overlaid
-                if self.overlay[p][0] is not None and (since is None or self.overlay[p][1] >= since)
-            ]
+            included = []
+            for p in overlaid:
+                record, mtime = self.overlay[p]
+                if record is None or (since is not None and mtime < since):
+                    continue
+                if match is None or match(record):
+                    included.append(p)
         return Selection(ranges, excluded, included)
+
+    def key_ordered(self) -> bool:
+        """Whether the position order is the key order."""
+        return self.created == 0 or self.source.created_in_key_order
 
     def records(self) -> list[Record]:
         """Every current record in position order (for `expected` and scans)."""
@@ -294,3 +334,17 @@ class Collection:
                 keys.append(self.source.key(pos))
             self.version += 1
         return keys
+
+
+def intersect(a: Ranges, b: Ranges) -> Ranges:
+    out: Ranges = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out

@@ -202,9 +202,9 @@ class Ledgers:
         segments = []
         for series, timeline, size, values in (
             ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
-            ("B", self.invoices.timeline, self.invoices.size, self.invoice_voucher),
+            ("B", self.invoices.timeline, self.invoices.booked, self.invoice_voucher),
             ("C", self.payments.timeline, self.payments.size, self.payment_voucher),
-            ("D", self.sinvoices.timeline, self.sinvoices.size, self.supplier_invoice_voucher),
+            ("D", self.sinvoices.timeline, self.sinvoices.booked, self.supplier_invoice_voucher),
             ("E", self.spayments.timeline, self.spayments.size, self.supplier_payment_voucher),
         ):
             lo, hi = self._range(timeline, size, year)

@@ -29,6 +29,7 @@ class Line:
     vat: int
     account: int
     total: Decimal  # excluding VAT
+    cost: Decimal = ZERO  # the article's purchase price per unit
 
 
 @dataclass
@@ -53,9 +54,10 @@ def line(
     discount: Decimal,
     vat: int,
     account: int,
+    cost: Decimal = ZERO,
 ) -> Line:
     total = money(quantity * price * (Decimal(100) - discount) / Decimal(100))
-    return Line(article, description, unit, quantity, price, discount, vat, account, total)
+    return Line(article, description, unit, quantity, price, discount, vat, account, total, cost)
 
 
 def quantity(rnd: random.Random, unit: str) -> Decimal:
@@ -89,6 +91,12 @@ def totals(lines: list[Line], freight: Decimal, fee: Decimal, domestic: bool, se
     exact = gross + vat
     total = whole(exact) if sek else exact
     return Totals(net, freight, fee, gross, vat, total - exact, total, vat_by_rate, base_by_account)
+
+
+def booked_count(size: int, paid: int) -> int:
+    """How many of a ledger's documents are booked: all but the latest 2 % (drafts, still
+    editable), and every paid one (Fortnox books a document before it takes a payment)."""
+    return max(paid, size - size // 50)
 
 
 def fee_vat(amount: Decimal, domestic: bool) -> Decimal:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from . import bas
 from .context import Context
 from .detrand import money, whole
-from .documents import ZERO, to_sek
+from .documents import ZERO, booked_count, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
 from .shape import shape
@@ -90,6 +90,7 @@ class SupplierInvoiceSource(TimedSource):
         self.suppliers = suppliers
         self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
         self.paid = self.payments.first_at(ctx.t1)
+        self.booked = booked_count(self.size, self.paid)
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
         self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
         self.purchase = functools.lru_cache(maxsize=4096)(self._purchase)
@@ -154,10 +155,13 @@ class SupplierInvoiceSource(TimedSource):
     def build(self, pos: int) -> Record:
         p = self.purchase(pos)
         paid = pos < self.paid
-        series, number, year = self.voucher(pos)
-        vouchers = [
-            {"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}
-        ]
+        booked = pos < self.booked
+        series, number, year = self.voucher(pos) if booked else (None, None, None)
+        vouchers = (
+            [{"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}]
+            if booked
+            else []
+        )
         if paid:
             pseries, pnumber, pyear = self.payment_voucher(pos)
             vouchers.append(
@@ -173,7 +177,7 @@ class SupplierInvoiceSource(TimedSource):
             "AccountingMethod": "ACCRUAL",
             "AdministrationFee": ZERO,
             "Balance": ZERO if paid else p.total,
-            "Booked": True,
+            "Booked": booked,
             "Cancelled": False,
             "Comments": "",
             "Credit": False,

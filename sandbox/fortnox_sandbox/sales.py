@@ -17,7 +17,7 @@ from decimal import Decimal
 from . import bas, names
 from .context import Context
 from .detrand import CENT, money, price
-from .documents import ZERO, Line, Totals, fee_vat, line, quantity, to_sek, totals
+from .documents import ZERO, Line, Totals, booked_count, fee_vat, line, quantity, to_sek, totals
 from .people import (
     Address,
     company_name,
@@ -230,6 +230,10 @@ class ArticleSource(TimedSource):
             "@url": self.ctx.url(f"/articles/{p.number}"),
             "Active": rnd.random() > 0.05,
             "ArticleNumber": p.number,
+            # The customs tariff number: sent by Fortnox, not in the OpenAPI spec.
+            "CommodityCode": names.COMMODITY_CODES.get(
+                names.PRODUCTS[pos % len(names.PRODUCTS)][0], ""
+            ),
             "Description": p.description,
             "DisposableQuantity": in_stock - reserved,
             "EAN": f"73{rnd.randint(10**10, 10**11 - 1)}" if stock else "",
@@ -306,6 +310,7 @@ def make_document(
                 discount,
                 vat,
                 account,
+                prod.purchase_price,
             )
         )
     freight = Decimal(rnd.choice((0, 0, 0, 49, 99, 149))).quantize(CENT)
@@ -376,6 +381,7 @@ def row_fields(ln: Line, row_id: int) -> dict:
     return {
         "AccountNumber": ln.account,
         "ArticleNumber": ln.article,
+        "Cost": ln.cost,  # sent by Fortnox on invoice and order rows, not in the OpenAPI spec
         "Description": ln.description,
         "Discount": ln.discount,
         "DiscountType": "PERCENT",
@@ -430,6 +436,7 @@ class InvoiceSource(DocumentSource):
         super().__init__(ctx, ctx.scale.invoices, customers, articles)
         self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
         self.paid = self.payments.first_at(ctx.t1)
+        self.booked = booked_count(self.size, self.paid)  # created invoices are drafts too
         # First invoice index of each financial year: voucher numbers restart per year.
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
 
@@ -441,13 +448,14 @@ class InvoiceSource(DocumentSource):
     def build(self, pos: int) -> Record:
         d = self.document(pos)
         paid = pos < self.paid
-        series, number, year = self.voucher(pos)
+        booked = pos < self.booked
+        series, number, year = self.voucher(pos) if booked else (None, None, None)
         due = d.day + timedelta(days=int(d.party.terms))
         values = {
             **self.links(d.number),
             "AccountingMethod": "ACCRUAL",
             "Balance": ZERO if paid else d.sums.total,
-            "Booked": True,
+            "Booked": booked,
             "Comments": "",
             "Credit": "false",
             "DeliveryDate": d.day,
@@ -464,10 +472,11 @@ class InvoiceSource(DocumentSource):
                 {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
                 for i, ln in enumerate(d.lines)
             ],
+            "InvoiceReference": "0",  # sent by Fortnox, not in the OpenAPI spec [U: meaning]
             "InvoiceType": "INVOICE",
             "OCR": ocr(int(d.number)),
             "Remarks": "Tack för din beställning!" if d.party.private else "",
-            "Sent": True,
+            "Sent": booked,
             "TaxReductionType": "none",
             "VoucherNumber": number,
             "VoucherSeries": series,

@@ -240,7 +240,7 @@ class Api:
 
     @staticmethod
     def _item(tenant: Tenant, res: Resource, coll: Collection, pos: int, record: dict) -> dict:
-        item = project(record, res.list_schema, res.renames)
+        item = project(record, res.list_schema, res.renames) | coll.extras.listed
         # Some detail schemas lack @url or their key (e.g. Employee, AttendanceTransaction):
         # the list item still carries them.
         if item.get("@url") == "" or (res.key in item and res.key not in record):

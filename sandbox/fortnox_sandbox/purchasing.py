@@ -4,7 +4,9 @@ has come."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +14,7 @@ from decimal import Decimal
 from . import bas
 from .context import Context
 from .detrand import money, whole
-from .documents import ZERO, booked_count, to_sek
+from .documents import ZERO, booked_count, lock_reason, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
 from .shape import shape
@@ -82,7 +84,24 @@ class Purchase:
     external_number: str
 
 
+def _cost(rnd: random.Random) -> tuple[int, Decimal]:
+    amount = money(Decimal(rnd.randint(9900, 2_500_000)) / 100)
+    return rnd.choice(bas.COST_ACCOUNTS), amount
+
+
+def _sums(costs: list[tuple[int, Decimal]], party: Party) -> dict:
+    """A purchase's amounts from its costs: 25 % input VAT from domestic suppliers, SEK totals
+    rounded to whole kronor."""
+    net = sum((c for _, c in costs), ZERO)
+    vat = money(net * Decimal("0.25")) if party.domestic else ZERO
+    exact = net + vat
+    total = whole(exact) if party.currency == "SEK" else exact
+    return {"costs": costs, "vat": vat, "round_off": total - exact, "total": total}
+
+
 class SupplierInvoiceSource(TimedSource):
+    """Supplier invoices; the cost rows of unbooked ones can be edited (documents.RowEditor)."""
+
     touch_field = "Comments"
 
     def __init__(self, ctx: Context, suppliers: SupplierSource) -> None:
@@ -98,22 +117,12 @@ class SupplierInvoiceSource(TimedSource):
     def _purchase(self, pos: int) -> Purchase:
         rnd = self.ctx.rng("supplierinvoices", pos)
         party = self.suppliers.profile(rnd.randrange(self.suppliers.size))
-        costs = []
-        for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4))):
-            amount = money(Decimal(rnd.randint(9900, 2_500_000)) / 100)
-            costs.append((rnd.choice(bas.COST_ACCOUNTS), amount))
-        net = sum((c for _, c in costs), ZERO)
-        vat = money(net * Decimal("0.25")) if party.domestic else ZERO
-        exact = net + vat
-        total = whole(exact) if party.currency == "SEK" else exact
+        costs = [_cost(rnd) for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4)))]
         return Purchase(
             number=self.key(pos),
             day=self.timeline.day(pos),
             party=party,
-            costs=costs,
-            vat=vat,
-            round_off=total - exact,
-            total=total,
+            **_sums(costs, party),
             rate=currency_rate(rnd, party.currency),
             external_number=str(rnd.randint(10_000, 9_999_999)),
         )
@@ -195,13 +204,9 @@ class SupplierInvoiceSource(TimedSource):
             "OCR": p.external_number + luhn_digit(p.external_number),
             "OurReference": "",
             "PaymentPending": False,
-            "RoundOffValue": p.round_off,
-            "SalesType": "STOCK" if p.costs[0][0] == 4010 else "SERVICE",
-            "SupplierInvoiceRows": self.rows(p),
             "SupplierName": p.party.name,
             "SupplierNumber": p.party.number,
-            "Total": p.total,
-            "VAT": p.vat,
+            **self.cost_fields(p),
             "VATType": "NORMAL" if p.party.domestic else "EUINTERNAL",
             "VoucherNumber": number,
             "VoucherSeries": series,
@@ -210,6 +215,43 @@ class SupplierInvoiceSource(TimedSource):
             "YourReference": p.party.contact,
         }
         return shape(values, "SupplierInvoice")
+
+    def cost_fields(self, p: Purchase) -> dict:
+        """The fields that follow from the costs."""
+        return {
+            "RoundOffValue": p.round_off,
+            "SalesType": "STOCK" if p.costs[0][0] == 4010 else "SERVICE",
+            "SupplierInvoiceRows": self.rows(p),
+            "Total": p.total,
+            "VAT": p.vat,
+        }
+
+    # -- documents.RowEditor: the rows are the cost rows; VAT, rounding and debt rows follow
+    def locked(self, record: Record) -> str | None:
+        return lock_reason(record)
+
+    def row_count(self, record: Record) -> int:
+        return len(_costs_of(record))
+
+    def edit_rows(
+        self, pos: int, record: Record, remove: int, add: int, rnd: random.Random
+    ) -> Record:
+        costs = _costs_of(record)
+        costs = costs[: len(costs) - remove] + [_cost(rnd) for _ in range(add)]
+        base = self.purchase(pos)
+        edited = dataclasses.replace(base, **_sums(costs, base.party))
+        # Only drafts change, and a draft is unpaid.
+        values = {**record, **self.cost_fields(edited), "Balance": edited.total}
+        return shape(values, "SupplierInvoice")
+
+
+def _costs_of(record: Record) -> list[tuple[int, Decimal]]:
+    """(account, amount in the invoice's currency) of each cost row (those without a Code)."""
+    return [
+        (row["Account"], Decimal(str(row["DebitCurrency"])))
+        for row in record["SupplierInvoiceRows"]
+        if not row["Code"]
+    ]
 
 
 def _row(

@@ -8,6 +8,7 @@ invoices day by day). Invoice i is paid by payment i, 30 days later, if that day
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 from dataclasses import dataclass
@@ -17,7 +18,19 @@ from decimal import Decimal
 from . import bas, names
 from .context import Context
 from .detrand import CENT, money, price
-from .documents import ZERO, Line, Totals, booked_count, fee_vat, line, quantity, to_sek, totals
+from .documents import (
+    ZERO,
+    Line,
+    Totals,
+    booked_count,
+    fee_vat,
+    line,
+    line_of,
+    lock_reason,
+    quantity,
+    to_sek,
+    totals,
+)
 from .people import (
     Address,
     company_name,
@@ -286,33 +299,8 @@ def make_document(
     rnd = ctx.rng(stream, pos)
     party = customers.profile(rnd.randrange(customers.size))
     n_lines = rnd.choice((1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 8))
-    lines = []
+    lines = [make_line(rnd, party, articles) for _ in range(n_lines)]
     domestic = party.domestic
-    for _ in range(n_lines):
-        prod = articles.profile(rnd.randrange(articles.size))
-        discount = Decimal(rnd.choice((0, 0, 0, 0, 5, 10, 15))) if not party.private else ZERO
-        if domestic:
-            vat, account = prod.vat, prod.account
-        else:
-            vat = 0
-            account = (
-                bas.EU_SALES_ACCOUNT
-                if party.vat_type == "EUREVERSEDVAT"
-                else bas.EXPORT_SALES_ACCOUNT
-            )
-        lines.append(
-            line(
-                prod.number,
-                prod.description,
-                prod.unit,
-                quantity(rnd, prod.unit),
-                prod.sales_price,
-                discount,
-                vat,
-                account,
-                prod.purchase_price,
-            )
-        )
     freight = Decimal(rnd.choice((0, 0, 0, 49, 99, 149))).quantize(CENT)
     fee = Decimal(rnd.choice((0, 0, 0, 0, 45))).quantize(CENT) if domestic else ZERO
     sums = totals(lines, freight, fee, domestic, party.currency == "SEK")
@@ -329,6 +317,30 @@ def make_document(
         our_reference=rnd.choice(ctx.staff),
         project=str(rnd.randrange(ctx.scale.projects) + 1) if rnd.random() < 0.15 else "",
         cost_center=rnd.choice(("", "", "", "SALJ", "PROJ")),
+    )
+
+
+def make_line(rnd: random.Random, party: Party, articles: ArticleSource) -> Line:
+    """A row selling an article to `party`: VAT and sales account by where the party is."""
+    prod = articles.profile(rnd.randrange(articles.size))
+    discount = Decimal(rnd.choice((0, 0, 0, 0, 5, 10, 15))) if not party.private else ZERO
+    if party.domestic:
+        vat, account = prod.vat, prod.account
+    else:
+        vat = 0
+        eu = party.vat_type == "EUREVERSEDVAT"
+        account = bas.EU_SALES_ACCOUNT if eu else bas.EXPORT_SALES_ACCOUNT
+    qty = quantity(rnd, prod.unit)
+    return line(
+        prod.number,
+        prod.description,
+        prod.unit,
+        qty,
+        prod.sales_price,
+        discount,
+        vat,
+        account,
+        prod.purchase_price,
     )
 
 
@@ -397,9 +409,13 @@ def row_fields(ln: Line, row_id: int) -> dict:
 
 
 class DocumentSource(TimedSource):
-    """A numbered series of sales documents spread over the data period."""
+    """A numbered series of sales documents spread over the data period, whose rows can be
+    edited at runtime (documents.RowEditor) while the document is not locked."""
 
     stream = ""  # also the document's path segment and its tax reduction filter
+    schema = ""  # of the detail body
+    rows_key = ""
+    quantity_key = ""  # the rows' quantity field
 
     def __init__(
         self, ctx: Context, size: int, customers: CustomerSource, articles: ArticleSource
@@ -420,6 +436,35 @@ class DocumentSource(TimedSource):
             self.articles,
         )
 
+    def row(self, ln: Line, row_id: int) -> dict:
+        return {**row_fields(ln, row_id), self.quantity_key: ln.quantity}
+
+    def sum_values(self, d: Document) -> dict:
+        """The fields that follow from the rows."""
+        return sum_fields(d)
+
+    def locked(self, record: Record) -> str | None:
+        return lock_reason(record)
+
+    def row_count(self, record: Record) -> int:
+        return len(record[self.rows_key])
+
+    def edit_rows(
+        self, pos: int, record: Record, remove: int, add: int, rnd: random.Random
+    ) -> Record:
+        base = self.document(pos)
+        rows = record[self.rows_key][: self.row_count(record) - remove]
+        lines = [line_of(row, self.quantity_key) for row in rows]
+        # New rows get ids no row of the document has had (at first rows 1..n).
+        next_id = max([len(base.lines), *(int(r.get("RowId") or 0) for r in rows)]) + 1
+        for i in range(add):
+            lines.append(make_line(rnd, base.party, self.articles))
+            rows = [*rows, self.row(lines[-1], next_id + i)]
+        sek = base.currency == "SEK"
+        sums = totals(lines, base.sums.freight, base.sums.fee, base.party.domestic, sek)
+        edited = dataclasses.replace(base, lines=lines, sums=sums)
+        return shape({**record, **self.sum_values(edited), self.rows_key: rows}, self.schema)
+
     def links(self, number: str) -> dict:
         return {
             "@url": self.ctx.url(f"/{self.stream}/{number}"),
@@ -431,6 +476,9 @@ class DocumentSource(TimedSource):
 
 class InvoiceSource(DocumentSource):
     stream = "invoices"
+    schema = "Invoice"
+    rows_key = "InvoiceRows"
+    quantity_key = "DeliveredQuantity"
 
     def __init__(self, ctx: Context, customers: CustomerSource, articles: ArticleSource) -> None:
         super().__init__(ctx, ctx.scale.invoices, customers, articles)
@@ -468,10 +516,7 @@ class InvoiceSource(DocumentSource):
             },
             "FinalPayDate": self.payments.day(pos) if paid else "",
             "InvoiceDate": d.day,
-            "InvoiceRows": [
-                {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
-                for i, ln in enumerate(d.lines)
-            ],
+            "InvoiceRows": [self.row(ln, i + 1) for i, ln in enumerate(d.lines)],
             "InvoiceReference": "0",  # sent by Fortnox, not in the OpenAPI spec [U: meaning]
             "InvoiceType": "INVOICE",
             "OCR": ocr(int(d.number)),
@@ -485,6 +530,10 @@ class InvoiceSource(DocumentSource):
             **sum_fields(d),
         }
         return shape(values, "Invoice")
+
+    def sum_values(self, d: Document) -> dict:
+        # Only drafts change, and a draft is unpaid.
+        return {**sum_fields(d), "Balance": d.sums.total}
 
 
 class InvoicePaymentSource(TimedSource):

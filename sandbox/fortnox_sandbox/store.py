@@ -19,7 +19,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -217,10 +217,32 @@ class Selection:
         return self.slice(0, self.total)
 
 
+@dataclass
+class ExtraFields:
+    """Properties added at runtime to every record of one resource (Sandbox.add_field), shared
+    by the resource's collections (every financial year's)."""
+
+    detail: dict[str, Any] = field(default_factory=dict)
+    listed: dict[str, Any] = field(default_factory=dict)  # in list items
+    changed_at: float | None = None  # when the last was added: every record is modified then
+
+
+# Why a record may not be changed (None: it may).
+Refusal = Callable[[Record], str | None]
+Change = Callable[[int, Record, random.Random], Record]
+
+
 class Collection:
     """One resource of one tenant (of one financial year): base source plus runtime overlay."""
 
-    def __init__(self, source: Source, cache: RecordCache, seed: int, name: str = "") -> None:
+    def __init__(
+        self,
+        source: Source,
+        cache: RecordCache,
+        seed: int,
+        name: str = "",
+        extras: ExtraFields | None = None,
+    ) -> None:
         self.source = source
         self.cache = cache
         self.uid = cache.new_id()  # the cache key: unique among the sandbox's collections
@@ -232,9 +254,11 @@ class Collection:
         self.created = 0
         self.version = 0
         self.lock = threading.RLock()
+        self.extras = extras or ExtraFields()
 
     # -- reading
     def record_at(self, pos: int) -> Record | None:
+        """The stored record (without added fields)."""
         entry = self.overlay.get(pos)
         if entry is not None:
             return entry[0]
@@ -242,13 +266,17 @@ class Collection:
             return self.cache.get((self.uid, pos), lambda: self.source.build(pos))
         return None
 
-    def get(self, key: str) -> Record | None:
-        pos = self.source.position(key)
-        return None if pos is None else self.record_at(pos)
+    def detail_at(self, pos: int) -> Record | None:
+        """The record as its detail body: with the fields added at runtime."""
+        record = self.record_at(pos)
+        if record is None or not self.extras.detail:
+            return record
+        return {**record, **self.extras.detail}
 
-    def mtime_at(self, pos: int) -> float:
-        entry = self.overlay.get(pos)
-        return entry[1] if entry is not None else self.source.mtime(pos)
+    def get(self, key: str) -> Record | None:
+        """The detail body of `key`."""
+        pos = self.source.position(key)
+        return None if pos is None else self.detail_at(pos)
 
     def select(
         self,
@@ -259,6 +287,9 @@ class Collection:
         """The records modified at or after `since`; with `within`, only base records at those
         positions, and overlaid records only if they `match` (the test `within` stands for)."""
         with self.lock:
+            changed = self.extras.changed_at
+            if since is not None and changed is not None and changed >= since:
+                since = None  # a field added since then modified every record
             ranges = self.source.all_ranges() if since is None else self.source.since_ranges(since)
             if within is not None:
                 ranges = intersect(ranges, within)
@@ -278,62 +309,122 @@ class Collection:
         return self.created == 0 or self.source.created_in_key_order
 
     def records(self) -> list[Record]:
-        """Every current record in position order (for `expected` and scans)."""
+        """Every current record's detail body in position order (for `expected`)."""
         out = []
         for pos in self.select().all():
-            record = self.record_at(pos)
+            record = self.detail_at(pos)
             if record is not None:
                 out.append(record)
         return out
 
     # -- changing
-    def _live_positions(self) -> int:
-        return self.source.size + self.created
+    def _rnd(self, a: int, b: int) -> random.Random:
+        return random.Random(self.seed * a + self.version * b + self.salt)
 
-    def _pick(self, count: int, rnd: random.Random) -> list[int]:
-        """Up to `count` distinct live positions, chosen by rejection sampling (no full scan)."""
-        total = self._live_positions()
+    def _pick(self, count: int, rnd: random.Random, refusal: Refusal | None = None) -> list[int]:
+        """Up to `count` distinct live positions (that `refusal` does not refuse), chosen by
+        rejection sampling (no full scan); where too few qualify, the newest that do."""
+        total = self.source.size + self.created
         alive = total - sum(1 for record, _ in self.overlay.values() if record is None)
+        wanted = min(count, alive)
         chosen: set[int] = set()
-        while len(chosen) < min(count, alive):
+        tries = 0
+        while len(chosen) < wanted and (refusal is None or tries < 20 * count + 100):
+            tries += 1
             pos = rnd.randrange(total)
-            if pos not in chosen and self.record_at(pos) is not None:
+            record = None if pos in chosen else self.record_at(pos)
+            if record is not None and (refusal is None or refusal(record) is None):
                 chosen.add(pos)
+        for pos in range(total - 1, -1, -1) if len(chosen) < wanted else ():
+            record = None if pos in chosen else self.record_at(pos)
+            if record is not None and refusal is not None and refusal(record) is None:
+                chosen.add(pos)
+                if len(chosen) == wanted:
+                    break
         return sorted(chosen)
 
-    def touch(self, count: int, now: float, create: bool, stamp: str) -> list[str]:
-        """Modify (or create) `count` records at time `now`; returns their keys."""
-        keys: list[str] = []
-        with self.lock:
-            rnd = random.Random(self.seed * 7919 + self.version * 104729 + self.salt)
-            if create:
-                if not self.source.creatable:
-                    raise ValueError("this register cannot grow: touch it without create")
-                for _ in range(count):
-                    pos = self.source.size + self.created
-                    self.created += 1
-                    self.overlay[pos] = (self.source.build(pos), now)
-                    keys.append(self.source.key(pos))
-            else:
-                for pos in self._pick(count, rnd):
-                    record = copy.deepcopy(self.record_at(pos))
-                    field = self.source.touch_field
-                    if record is not None and field and field in record:
-                        record[field] = stamp
-                    self.overlay[pos] = (record, now)
-                    keys.append(self.source.key(pos))
-            self.version += 1
-        return keys
+    def _choose(
+        self,
+        count: int,
+        keys: list[str] | None,
+        rnd: random.Random,
+        refusal: Refusal | None = None,
+    ) -> list[int]:
+        """The positions of `keys` (each a live record `refusal` accepts), or `count` picks."""
+        if keys is None:
+            return self._pick(count, rnd, refusal)
+        positions = []
+        for key in dict.fromkeys(str(k) for k in keys):
+            pos = self.source.position(key)
+            record = None if pos is None else self.record_at(pos)
+            if record is None:
+                raise ValueError(f"no record with the key {key!r}")
+            reason = refusal(record) if refusal else None
+            if reason:
+                raise ValueError(f"{key}: {reason}")
+            positions.append(pos)
+        return sorted(positions)
 
-    def delete(self, count: int, now: float) -> list[str]:
-        keys: list[str] = []
+    def modify(
+        self,
+        count: int,
+        now: float,
+        change: Change,
+        keys: list[str] | None = None,
+        refusal: Refusal | None = None,
+    ) -> list[str]:
+        """Replace `count` records (or those of `keys`) by `change(pos, record, rnd)`, modified
+        at `now`; returns their keys."""
+        out: list[str] = []
         with self.lock:
-            rnd = random.Random(self.seed * 31 + self.version * 1009 + self.salt)
-            for pos in self._pick(count, rnd):
-                self.overlay[pos] = (None, now)
-                keys.append(self.source.key(pos))
+            rnd = self._rnd(7919, 104729)
+            for pos in self._choose(count, keys, rnd, refusal):
+                record = self.record_at(pos)
+                assert record is not None
+                self.overlay[pos] = (change(pos, record, rnd), now)
+                out.append(self.source.key(pos))
             self.version += 1
-        return keys
+        return out
+
+    def touch(
+        self, count: int, now: float, create: bool, stamp: str, keys: list[str] | None = None
+    ) -> list[str]:
+        """Modify (or create) `count` records at time `now`; returns their keys."""
+        if not create:
+            return self.modify(count, now, self._stamped(stamp), keys)
+        if not self.source.creatable:
+            raise ValueError("this register cannot grow: touch it without create")
+        out: list[str] = []
+        with self.lock:
+            for _ in range(count):
+                pos = self.source.size + self.created
+                self.created += 1
+                self.overlay[pos] = (self.source.build(pos), now)
+                out.append(self.source.key(pos))
+            self.version += 1
+        return out
+
+    def _stamped(self, stamp: str) -> Change:
+        """A change that writes `stamp` into the source's touch field (if the record has it)."""
+        name = self.source.touch_field
+
+        def change(_pos: int, record: Record, _rnd: random.Random) -> Record:
+            changed = copy.deepcopy(record)
+            if name and name in changed:
+                changed[name] = stamp
+            return changed
+
+        return change
+
+    def delete(self, count: int, now: float, keys: list[str] | None = None) -> list[str]:
+        """Delete `count` records (or those of `keys`) at `now`; returns their keys."""
+        out: list[str] = []
+        with self.lock:
+            for pos in self._choose(count, keys, self._rnd(31, 1009)):
+                self.overlay[pos] = (None, now)
+                out.append(self.source.key(pos))
+            self.version += 1
+        return out
 
 
 def intersect(a: Ranges, b: Ranges) -> Ranges:

@@ -19,7 +19,7 @@ from .salary import EmployeeSource, expenses, salary_sources
 from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
-from .store import Collection, RecordCache, Source, StaticSource
+from .store import Collection, ExtraFields, RecordCache, Source, StaticSource
 
 
 class Tenant:
@@ -39,6 +39,7 @@ class Tenant:
         self.cache = cache
         self.company = reg.CompanyProfile(self.ctx)
         self._collections: dict[tuple[str, int], Collection] = {}
+        self._extras: dict[str, ExtraFields] = {}  # per resource, for all its collections
         self._lock = threading.Lock()
         ctx = self.ctx
         self.customers = CustomerSource(ctx)
@@ -182,11 +183,29 @@ class Tenant:
         with self._lock:
             found = self._collections.get(key)
             if found is None:
-                found = Collection(
-                    self._factories[name](key[1]), self.cache, self.seed, f"{name}/{key[1]}"
-                )
+                extras = self._extras.setdefault(name, ExtraFields())
+                source = self._factories[name](key[1])
+                found = Collection(source, self.cache, self.seed, f"{name}/{key[1]}", extras)
                 self._collections[key] = found
         return found
+
+    def add_field(self, name: str, field: str, value: object, where: str, now: float) -> int:
+        """From `now` on, every record of resource `name` carries `field` (in its detail body,
+        its list item or both), and counts as modified at `now`; returns how many there are."""
+        collections = self.collections(name)  # creates every year's, so all share the extras
+        extras = self._extras[name]
+        with self._lock:
+            if where in ("detail", "both"):
+                extras.detail[field] = value
+            if where in ("list", "both"):
+                extras.listed[field] = value
+            extras.changed_at = now
+        total = 0
+        for _year, coll in collections:
+            with coll.lock:
+                coll.version += 1  # cached pages lack the field
+            total += coll.select().total
+        return total
 
     def collections(self, name: str) -> list[tuple[int, Collection]]:
         """All (year, collection) pairs of a resource (every financial year if per year)."""

@@ -7,8 +7,6 @@ server stays a thin transport and the logic is testable on its own.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +17,7 @@ from .clock import Clock, parse_date, parse_lastmodified
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
 from .resources import RESOURCES, SINGLES, Resource
 from .shape import project
-from .store import Collection, Ranges, Selection, Source, intersect
+from .store import Collection, Lru, Ranges, Selection, Source, intersect
 from .tenant import Tenant
 
 MAX_LIMIT = 500
@@ -62,36 +60,12 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class _Lru:
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self.data: OrderedDict[tuple, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self.lock:
-            self.data[key] = value
-            while len(self.data) > self.maxsize:
-                self.data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-
 class Api:
     def __init__(self, clock: Clock, settings: Settings) -> None:
         self.clock = clock
         self.settings = settings
-        self.pages = _Lru(64)  # serialized list pages (up to ~300 kB each)
-        self.orders = _Lru(16)  # materialized (filtered / sorted) position lists
+        self.pages = Lru(64)  # serialized list pages (up to ~300 kB each)
+        self.orders = Lru(16)  # materialized (filtered / sorted) position lists
 
     def error(self, code: int, detail: str = "", status: int = 400) -> Result:
         return Result(status, errors.error_body(code, detail, self.settings.pascal_errors))

@@ -5,7 +5,9 @@ Prints figures, asserts nothing (tests never depend on the machine's speed):
    first time ("cold") and again ("warm": served from the page cache), invoice details, a small
    register;
 2. scale large: seconds to start, to count every list endpoint, to serve a deep page, a
-   `lastmodified` page and a descending key-sorted page.
+   `lastmodified` page and a descending key-sorted page;
+3. many tenants: seconds to start a sandbox of 100 (built lazily), the first and the next
+   page of each tenant's invoices, and the process's peak memory (Linux, macOS).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import resource
+import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -93,10 +97,42 @@ def large_scale() -> None:
         sb.stop()
 
 
+def _peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux, bytes on macOS
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def many_tenants(count: int) -> None:
+    before = _peak_mb()
+    started = time.perf_counter()
+    sb = Sandbox(seed=1, scale="small", tenants=count, rate_limit=False).start()
+    print(f"{count} tenants: started in {time.perf_counter() - started:.3f} s")
+    try:
+        for label in ("first", "again"):
+            started = time.perf_counter()
+            for tenant in sb.tenant_ids:
+                conn = http.client.HTTPConnection(sb.host, sb.port)
+                token = sb.new_access_token(tenant)
+                conn.request(
+                    "GET", "/3/invoices?limit=500", headers={"Authorization": f"Bearer {token}"}
+                )
+                conn.getresponse().read()
+                conn.close()
+            per = (time.perf_counter() - started) / count
+            print(f"  {label} 500-item invoice page of each tenant: {per * 1000:.1f} ms per tenant")
+        print(
+            f"  tenants built: {sb.tenants.built()}; peak memory {_peak_mb():.0f} MB "
+            f"({_peak_mb() - before:.0f} MB more than before)"
+        )
+    finally:
+        sb.stop()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m fortnox_sandbox.bench")
     parser.add_argument("--scale", default="medium", help="the scale of the throughput figures")
     parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. 2")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(","))
@@ -104,6 +140,8 @@ def main(argv: list[str] | None = None) -> None:
         throughput(args.scale, args.pages)
     if "2" not in skip:
         large_scale()
+    if "3" not in skip:
+        many_tenants(args.tenants)
 
 
 if __name__ == "__main__":

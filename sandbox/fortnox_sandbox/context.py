@@ -13,6 +13,7 @@ from .clock import day_start, local
 from .detrand import rng, stream_id
 from .people import person_name
 from .scales import Scale
+from .store import Lru
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Context:
     as_of: date  # base data ends at the start of this day (Stockholm)
     scale: Scale
     urls: Urls
+    memo: Lru  # for generators' per-position results (shared by the sandbox's tenants)
     years: list[FinancialYear] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -103,6 +103,11 @@ def _dispatch(sb: Sandbox, action: str, args: dict[str, Any]) -> tuple[int, Any]
         where = args.get("where", "detail")
         records = sb.add_field(args["resource"], args["name"], args.get("value"), where, tenant)
         return 200, {"records": records}
+    if action in ("revoke_consent", "restore_consent"):
+        if not tenant:
+            raise ValueError("tenant_id is required")
+        getattr(sb, action)(tenant)
+        return 200, {"tenant_id": str(tenant), "consent": action == "restore_consent"}
     if action == "add_financial_year":
         return 200, {"id": sb.add_financial_year(tenant, int(args.get("vouchers", 0)))}
     if action == "inject":

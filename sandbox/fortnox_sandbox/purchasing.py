@@ -5,7 +5,6 @@ has come."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -112,7 +111,7 @@ class SupplierInvoiceSource(TimedSource):
         self.booked = booked_count(self.size, self.paid)
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
         self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
-        self.purchase = functools.lru_cache(maxsize=4096)(self._purchase)
+        self.purchase = ctx.memo.memoize(self._purchase)
 
     def _purchase(self, pos: int) -> Purchase:
         rnd = self.ctx.rng("supplierinvoices", pos)

@@ -9,7 +9,6 @@ invoices day by day). Invoice i is paid by payment i, 30 days later, if that day
 from __future__ import annotations
 
 import dataclasses
-import functools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -137,7 +136,7 @@ class PartySource(TimedSource):
 
     def __init__(self, ctx: Context, size: int) -> None:
         super().__init__(ctx, size)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
+        self.profile = ctx.memo.memoize(self._profile)
 
     def _profile(self, pos: int) -> Party:
         return make_party(self.ctx, self.stream, pos, self.key(pos), self.private_share)
@@ -222,7 +221,7 @@ class ArticleSource(TimedSource):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx, ctx.scale.articles)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
+        self.profile = ctx.memo.memoize(self._profile)
 
     def _profile(self, pos: int) -> Product:
         rnd = self.ctx.rng("articles", pos)
@@ -423,7 +422,7 @@ class DocumentSource(TimedSource):
         super().__init__(ctx, size)
         self.customers = customers
         self.articles = articles
-        self.document = functools.lru_cache(maxsize=4096)(self._document)
+        self.document = ctx.memo.memoize(self._document)
 
     def _document(self, pos: int) -> Document:
         return make_document(

@@ -23,8 +23,8 @@ from .scales import SCALES
 from .server import make_server
 from .shape import fields
 from .spec_fields import SCHEMAS
-from .store import Collection, RecordCache
-from .tenant import Tenant
+from .store import Collection, Lru
+from .tenant import Tenant, Tenants
 
 
 class Sandbox:
@@ -69,11 +69,15 @@ class Sandbox:
         self._server = make_server(self, host, port)
         self.host, self.port = self._server.server_address[:2]
         self.urls = Urls(api=f"{self.base_url}/3")
-        self.cache = RecordCache()
-        self.tenants = {
-            tid: Tenant(seed, i, tid, self.as_of, SCALES[scale], self.urls, self.cache)
-            for i, tid in enumerate(self.tenant_ids)
-        }
+        # Bounded and shared by all tenants: built records, and generators' per-position results.
+        self.cache = Lru(8192)
+        self.memo = Lru(32768)
+        self.tenants = Tenants(
+            self.tenant_ids,
+            lambda i, tid: Tenant(
+                seed, i, tid, self.as_of, SCALES[scale], self.urls, self.cache, self.memo
+            ),
+        )
         if isinstance(missing_scopes, dict):
             missing = {tid: set(scopes) for tid, scopes in missing_scopes.items()}
         else:
@@ -145,6 +149,16 @@ class Sandbox:
                 f"unknown tenant_id {tid!r}; the sandbox has {', '.join(self.tenant_ids)}"
             )
         return self.tenants[tid]
+
+    def revoke_consent(self, tenant_id: str) -> None:
+        """The company withdraws its consent from the app: from now on the token endpoint
+        refuses it (client credentials: 400 invalid_request; its refresh tokens: 400
+        invalid_grant) and its access tokens get 401; other tenants are unaffected."""
+        self.oauth.revoke_consent(self._tenant(tenant_id).tenant_id)
+
+    def restore_consent(self, tenant_id: str) -> None:
+        """The company consents again: new tokens work; those from before stay revoked."""
+        self.oauth.restore_consent(self._tenant(tenant_id).tenant_id)
 
     def new_refresh_token(self, tenant_id: str | None = None) -> str:
         return self.oauth.refresh_token(self._tenant(tenant_id).tenant_id)

@@ -21,13 +21,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .context import Context, Timeline
 
 Record = dict[str, Any]
 Ranges = list[tuple[int, int]]  # sorted, disjoint position ranges [a, b)
+T = TypeVar("T")
 
 
 class Source:
@@ -133,31 +134,46 @@ class StaticSource(Source):
         return copy.deepcopy(self.records[pos])
 
 
-class RecordCache:
-    """A bounded, thread-safe LRU of built records shared by all collections."""
+class Lru:
+    """A bounded, thread-safe least-recently-used map: built records, memoized generator
+    results and list pages, each shared by all of a sandbox's tenants so memory stays bounded
+    however many tenants are read."""
 
-    def __init__(self, maxsize: int = 8192) -> None:
+    def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[tuple[int, int], Record] = OrderedDict()
+        self._data: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
     def new_id(self) -> int:
-        """An id for a collection, unique among those sharing this cache (a cache key part)."""
+        """An id for one user of the cache, unique among its users (a key part)."""
         return next(self._ids)
 
-    def get(self, key: tuple[int, int], build: Callable[[], Record]) -> Record:
+    def get(self, key: tuple) -> Any:
+        """The value of `key`, or None."""
         with self._lock:
-            found = self._data.get(key)
-            if found is not None:
+            value = self._data.get(key)
+            if value is not None:
                 self._data.move_to_end(key)
-                return found
-        record = build()
+            return value
+
+    def put(self, key: tuple, value: Any) -> None:
         with self._lock:
-            self._data[key] = record
-            if len(self._data) > self.maxsize:
+            self._data[key] = value
+            while len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
-        return record
+
+    def get_or_build(self, key: tuple, build: Callable[[], T]) -> T:
+        found = self.get(key)
+        if found is None:
+            found = build()  # outside the lock: a racing build makes the same value
+            self.put(key, found)
+        return found
+
+    def memoize(self, fn: Callable[[int], T]) -> Callable[[int], T]:
+        """`fn` of a position, with its results kept here."""
+        owner = self.new_id()
+        return lambda pos: self.get_or_build((owner, pos), lambda: fn(pos))
 
     def clear(self) -> None:
         with self._lock:
@@ -238,7 +254,7 @@ class Collection:
     def __init__(
         self,
         source: Source,
-        cache: RecordCache,
+        cache: Lru,
         seed: int,
         name: str = "",
         extras: ExtraFields | None = None,
@@ -263,7 +279,7 @@ class Collection:
         if entry is not None:
             return entry[0]
         if 0 <= pos < self.source.size:
-            return self.cache.get((self.uid, pos), lambda: self.source.build(pos))
+            return self.cache.get_or_build((self.uid, pos), lambda: self.source.build(pos))
         return None
 
     def detail_at(self, pos: int) -> Record | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from . import bookkeeping
@@ -19,7 +19,7 @@ from .salary import EmployeeSource, expenses, salary_sources
 from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
-from .store import Collection, ExtraFields, RecordCache, Source, StaticSource
+from .store import Collection, ExtraFields, Lru, Source, StaticSource
 
 
 class Tenant:
@@ -31,10 +31,11 @@ class Tenant:
         as_of: date,
         scale: Scale,
         urls: Urls,
-        cache: RecordCache,
+        cache: Lru,
+        memo: Lru,
     ) -> None:
         self.tenant_id = tenant_id
-        self.ctx = Context(seed, tenant_no, tenant_id, as_of, scale, urls)
+        self.ctx = Context(seed, tenant_no, tenant_id, as_of, scale, urls, memo)
         self.seed = seed
         self.cache = cache
         self.company = reg.CompanyProfile(self.ctx)
@@ -225,3 +226,36 @@ class Tenant:
             "me": self.company.me,
         }[path]()
         return shape(values, spec[1])
+
+
+class Tenants(Mapping[str, Tenant]):
+    """The sandbox's companies by tenant id, each built when first used: a sandbox with many
+    tenants starts at once, and holds (beyond the shared, bounded caches) only those read."""
+
+    def __init__(self, tenant_ids: list[str], make: Callable[[int, str], Tenant]) -> None:
+        self._numbers = {tid: i for i, tid in enumerate(tenant_ids)}
+        self._make = make
+        self._built: dict[str, Tenant] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, tenant_id: str) -> Tenant:
+        number = self._numbers[tenant_id]  # KeyError for a stranger
+        with self._lock:
+            found = self._built.get(tenant_id)
+            if found is None:
+                found = self._built[tenant_id] = self._make(number, tenant_id)
+        return found
+
+    def __contains__(self, tenant_id: object) -> bool:
+        return tenant_id in self._numbers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def built(self) -> int:
+        """How many tenants have been built so far."""
+        with self._lock:
+            return len(self._built)

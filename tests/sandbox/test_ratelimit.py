@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fortnox_sandbox.ratelimit import SlidingWindow
 from tests.sandbox.fake_clock import FakeMonotonic
 from tests.sandbox.helpers import get, token_request
 
@@ -64,3 +65,13 @@ def test_limit_is_per_tenant_and_switchable(make_sandbox):
     assert [get(sb, "/units", token=one)[0] for _ in range(3)] == [200, 200, 429]
     clock.advance(5.0)
     assert get(sb, "/units", token=one)[0] == 200
+
+
+def test_the_window_is_kept_per_client_id_and_tenant():
+    clock = FakeMonotonic()
+    window = SlidingWindow(requests=2, window=5.0, clock=clock)
+    assert [window.allow("app", "1") for _ in range(3)] == [True, True, False]
+    assert [window.allow("other app", "1") for _ in range(2)] == [True, True]
+    assert [window.allow("app", "2") for _ in range(2)] == [True, True]
+    clock.advance(5.0)
+    assert window.allow("app", "1")

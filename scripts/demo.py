@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as `python scripts/demo.py`
@@ -48,6 +49,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="enforce Fortnox's real 25 requests / 5 s limit (slow: minutes)",
     )
     parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="the day the sandbox's generated history ends (default: today)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=ROOT / "output" / "fortnox.duckdb",
@@ -80,7 +86,9 @@ def run_pipeline(args: argparse.Namespace) -> None:
     started = step(
         f"starting fortnox-sandbox: scale {args.scale}, seed {args.seed}, rate limit {limit}"
     )
-    with SandboxProcess(seed=args.seed, scale=args.scale, rate_limit=args.rate_limit) as sandbox:
+    with SandboxProcess(
+        seed=args.seed, scale=args.scale, rate_limit=args.rate_limit, as_of=args.as_of
+    ) as sandbox:
         print(f"    {sandbox.base_url}  tenant {sandbox.tenant_id}")
         env = sandbox.meltano_env()
         env.update(setting_env("target-duckdb", {"filepath": str(args.output)}))

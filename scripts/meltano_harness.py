@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -60,10 +61,14 @@ class SandboxProcess:
         scale: str = "small",
         tenants: int = 1,
         rate_limit: bool = False,
+        as_of: date | None = None,
         extra_args: tuple[str, ...] = (),
     ) -> None:
+        """`as_of`: the day the generated history ends (None: today, as for the demo)."""
         self.args = ["--port", "0", "--seed", str(seed), "--scale", scale]
         self.args += ["--tenants", str(tenants), *extra_args]
+        if as_of is not None:
+            self.args += ["--as-of", as_of.isoformat()]
         self.rate_limit = rate_limit
         if not rate_limit:
             self.args.append("--no-rate-limit")

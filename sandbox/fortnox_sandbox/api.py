@@ -7,8 +7,7 @@ server stays a thin transport and the logic is testable on its own.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from .clock import Clock, parse_date, parse_lastmodified
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
 from .resources import RESOURCES, SINGLES, Resource
 from .shape import project
-from .store import Collection
+from .store import Collection, Lru, Ranges, Selection, Source, intersect
 from .tenant import Tenant
 
 MAX_LIMIT = 500
@@ -31,6 +30,15 @@ class Result:
     status: int
     body: bytes
     content_type: str = JSON
+
+
+@dataclass
+class Test:
+    """One condition of a list query; `narrow` asks the source for the base positions that meet
+    it (None where the source cannot tell: then every record is tested)."""
+
+    match: Callable[[dict], bool]
+    narrow: Callable[[Source], Ranges | None] | None = None
 
 
 @dataclass
@@ -52,36 +60,12 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class _Lru:
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self.data: OrderedDict[tuple, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self.lock:
-            self.data[key] = value
-            while len(self.data) > self.maxsize:
-                self.data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-
 class Api:
     def __init__(self, clock: Clock, settings: Settings) -> None:
         self.clock = clock
         self.settings = settings
-        self.pages = _Lru(64)  # serialized list pages (up to ~300 kB each)
-        self.orders = _Lru(16)  # materialized (filtered / sorted) position lists
+        self.pages = Lru(64)  # serialized list pages (up to ~300 kB each)
+        self.orders = Lru(16)  # materialized (filtered / sorted) position lists
 
     def error(self, code: int, detail: str = "", status: int = 400) -> Result:
         return Result(status, errors.error_body(code, detail, self.settings.pascal_errors))
@@ -175,16 +159,10 @@ class Api:
         order = query.get("sortorder", "ascending").lower()
         if order not in ("ascending", "descending"):
             raise BadRequest(errors.INVALID_PARAMETER, "sortorder")
-        sortby = query.get("sortby")
-        if (
-            sortby is not None
-            and sortby not in res.sort
-            and sortby.lower() not in {s.lower() for s in res.sort}
-        ):
+        sortby = query["sortby"].lower() if "sortby" in query else None
+        if sortby is not None and sortby not in res.sort:
             raise BadRequest(errors.INVALID_PARAMETER, "sortby")
-        if sortby is not None:
-            sortby = next(s for s in res.sort if s.lower() == sortby.lower())
-        predicates = self._predicates(res, query, fixed)
+        tests = self._tests(res, query, fixed)
         year = self._year(tenant, res, query)
         coll = tenant.collection(res.name, year)
         assert coll is not None
@@ -194,18 +172,22 @@ class Api:
             sorted(fixed.items())
         )
         cache_key = (coll.uid, coll.version, since, limit, page, offset, sortby, order, filter_key)
-        cache_key += (self.clock.today(),) if predicates else ()
+        cache_key += (self.clock.today(),) if tests else ()
         cached = self.pages.get(cache_key)
         if cached is not None:
             return Result(200, cached)
         start = (page - 1) * limit + offset
         descending = order == "descending"
-        if predicates or (sortby is not None and sortby not in res.sort_by_position):
-            positions = self._ordered(coll, res, since, sortby, descending, predicates, filter_key)
+        selection, scanned = self._select(coll, since, tests)
+        # Sorted by the key (or a date that grows with it): the position order, no scan.
+        positional = sortby is None or (sortby in res.sort_by_position and coll.key_ordered())
+        if scanned or not positional:
+            sort_field = None if positional else res.sort[sortby]  # type: ignore[index]
+            order_key = (coll.uid, coll.version, since, sortby, descending, filter_key)
+            positions = self._ordered(coll, selection, sort_field, descending, scanned, order_key)
             total = len(positions)
             chosen = positions[start : start + limit]
         else:
-            selection = coll.select(since)
             total = selection.total
             if descending:
                 hi = max(0, total - start)
@@ -232,7 +214,7 @@ class Api:
 
     @staticmethod
     def _item(tenant: Tenant, res: Resource, coll: Collection, pos: int, record: dict) -> dict:
-        item = project(record, res.list_schema, res.renames)
+        item = project(record, res.list_schema, res.renames) | coll.extras.listed
         # Some detail schemas lack @url or their key (e.g. Employee, AttendanceTransaction):
         # the list item still carries them.
         if item.get("@url") == "" or (res.key in item and res.key not in record):
@@ -243,56 +225,79 @@ class Api:
                 item[res.key] = key
         return item
 
-    def _predicates(self, res: Resource, query: dict[str, str], fixed: dict[str, str]) -> list:
+    def _tests(self, res: Resource, query: dict[str, str], fixed: dict[str, str]) -> list[Test]:
         today = self.clock.today()
-        preds = []
+        tests = []
         if "filter" in query:
             table = FILTERS.get(res.name, {})
             pred = table.get(query["filter"].lower())
             if pred is None:
                 raise BadRequest(errors.INVALID_PARAMETER, "filter")
-            preds.append(lambda d, p=pred: p(d, today))
-        for param, spec in SEARCHES.get(res.name, {}).items():
-            if param in query:
-                preds.append(search_predicate(spec, query[param]))
-        for fld, value in fixed.items():
-            preds.append(search_predicate(fld, value))
+            tests.append(Test(lambda d, p=pred: p(d, today)))
+        searches = [
+            (spec, query[param])
+            for param, spec in SEARCHES.get(res.name, {}).items()
+            if param in query
+        ]
+        for spec, value in [*searches, *fixed.items()]:
+            exact = not spec.startswith("~")
+            narrow = (lambda src, f=spec, v=value: src.field_ranges(f, v)) if exact else None
+            tests.append(Test(search_predicate(spec, value), narrow))
         if res.name == "financialyears" and "date" in query:
             day = _date_param(query, "date").isoformat()
-            preds.append(lambda d, v=day: d["FromDate"] <= v <= d["ToDate"])
+            tests.append(Test(lambda d, v=day: d["FromDate"] <= v <= d["ToDate"]))
         date_field = DATE_FIELDS.get(res.name)
-        if date_field:
-            low = _date_param(query, "fromdate").isoformat() if "fromdate" in query else None
-            high = _date_param(query, "todate").isoformat() if "todate" in query else None
-            if low:
-                preds.append(lambda d, f=date_field, v=low: str(d.get(f) or "") >= v)
-            if high:
-                preds.append(lambda d, f=date_field, v=high: "" < str(d.get(f) or "") <= v)
-        return preds
+        if date_field and ("fromdate" in query or "todate" in query):
+            low = _date_param(query, "fromdate") if "fromdate" in query else None
+            high = _date_param(query, "todate") if "todate" in query else None
+            lo, hi = low.isoformat() if low else "", high.isoformat() if high else "9999"
+
+            def dated(d: dict, f: str = date_field, lo: str = lo, hi: str = hi) -> bool:
+                return lo <= str(d.get(f) or "") <= hi and bool(d.get(f))
+
+            tests.append(Test(dated, lambda src: src.day_ranges(low, high)))
+        return tests
+
+    @staticmethod
+    def _select(
+        coll: Collection, since: float | None, tests: list[Test]
+    ) -> tuple[Selection, list[Test]]:
+        """The selection narrowed by the tests the source can answer; the tests left to apply
+        to every selected record."""
+        within: Ranges | None = None
+        narrowed: list[Test] = []
+        scanned: list[Test] = []
+        for test in tests:
+            ranges = test.narrow(coll.source) if test.narrow else None
+            if ranges is None:
+                scanned.append(test)
+            else:
+                within = ranges if within is None else intersect(within, ranges)
+                narrowed.append(test)
+        match = (lambda d: all(t.match(d) for t in narrowed)) if narrowed else None
+        return coll.select(since, within, match), scanned
 
     def _ordered(
         self,
         coll: Collection,
-        res: Resource,
-        since: float | None,
-        sortby: str | None,
+        selection: Selection,
+        sort_field: str | None,
         descending: bool,
-        predicates: list,
-        filter_key: tuple,
+        tests: list[Test],
+        key: tuple,
     ) -> list[int]:
-        """All matching positions in the requested order (materialized, cached per version)."""
-        key = (coll.uid, coll.version, since, sortby, descending, filter_key)
+        """The selected positions that pass `tests`, in order (materialized, cached per
+        version): by `sort_field`, ties in position order, or (None) in position order."""
         found = self.orders.get(key)
         if found is not None:
             return found
         rows = []
-        for pos in coll.select(since).all():
+        for pos in selection.all():
             record = coll.record_at(pos)
-            if record is not None and all(p(record) for p in predicates):
+            if record is not None and all(t.match(record) for t in tests):
                 rows.append((pos, record))
-        if sortby is not None and sortby not in res.sort_by_position:
-            fld = res.sort[sortby]
-            rows.sort(key=lambda pr: (sort_key(pr[1].get(fld)), pr[0]), reverse=descending)
+        if sort_field is not None:
+            rows.sort(key=lambda pr: (sort_key(pr[1].get(sort_field)), pr[0]), reverse=descending)
         elif descending:
             rows.reverse()
         positions = [pos for pos, _ in rows]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from .context import Context
 from .detrand import money
 from .shape import shape
-from .store import NumberedSource, Record
+from .store import Record, TimedSource
 
 KINDS = (
     ("Bärbar dator", "Datorer", 1250, 3),
@@ -19,16 +19,11 @@ KINDS = (
 )
 
 
-class AssetSource(NumberedSource):
+class AssetSource(TimedSource):
     touch_field = "Notes"
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.assets
-        self.timeline = ctx.timeline(self.size)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+        super().__init__(ctx, ctx.scale.assets)
 
     def build(self, pos: int) -> Record:
         rnd = self.ctx.rng("assets", pos)

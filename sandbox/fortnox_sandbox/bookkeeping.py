@@ -75,6 +75,7 @@ class VoucherYearSource(Source):
     """The vouchers of one financial year, series by series (A, B, C, D, E)."""
 
     touch_field = "Comments"
+    created_in_key_order = False  # created A vouchers come after series E
 
     def __init__(
         self,
@@ -136,6 +137,26 @@ class VoucherYearSource(Source):
             if seg.count
         ]
 
+    def day_ranges(self, low: date | None, high: date | None) -> list[tuple[int, int]]:
+        """Within each series, transaction dates grow with the number."""
+        out = []
+        for seg, offset in zip(self.segments, self.offsets, strict=True):
+            lo, hi = (
+                min(max(i - seg.start, 0), seg.count) for i in seg.timeline.day_range(low, high)
+            )
+            if lo < hi:
+                out.append((offset + lo, offset + hi))
+        return out
+
+    def field_ranges(self, field: str, value: str) -> list[tuple[int, int]] | None:
+        if field != "VoucherSeries":
+            return None
+        return [
+            (offset, offset + seg.count)
+            for seg, offset in zip(self.segments, self.offsets, strict=True)
+            if seg.series == value.upper() and seg.count
+        ]
+
     def created_day(self) -> date:
         """A voucher created at runtime is dated today (the base data's end), kept in its year."""
         return min(max(self.ctx.as_of, self.year.start), self.year.end)
@@ -181,9 +202,9 @@ class Ledgers:
         segments = []
         for series, timeline, size, values in (
             ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
-            ("B", self.invoices.timeline, self.invoices.size, self.invoice_voucher),
+            ("B", self.invoices.timeline, self.invoices.booked, self.invoice_voucher),
             ("C", self.payments.timeline, self.payments.size, self.payment_voucher),
-            ("D", self.sinvoices.timeline, self.sinvoices.size, self.supplier_invoice_voucher),
+            ("D", self.sinvoices.timeline, self.sinvoices.booked, self.supplier_invoice_voucher),
             ("E", self.spayments.timeline, self.spayments.size, self.supplier_payment_voucher),
         ):
             lo, hi = self._range(timeline, size, year)

@@ -13,6 +13,7 @@ from .clock import day_start, local
 from .detrand import rng, stream_id
 from .people import person_name
 from .scales import Scale
+from .store import Lru
 
 
 @dataclass
@@ -67,6 +68,12 @@ class Timeline:
     def first_on_or_after(self, day: date) -> int:
         return self.first_at(day_start(day))
 
+    def day_range(self, low: date | None, high: date | None) -> tuple[int, int]:
+        """Indices [lo, hi) of the events on days `low` to `high` (inclusive; None: open)."""
+        lo = self.first_on_or_after(low) if low else 0
+        hi = self.first_on_or_after(high + timedelta(days=1)) if high else self.n
+        return lo, max(lo, hi)
+
 
 @dataclass
 class Context:
@@ -76,6 +83,7 @@ class Context:
     as_of: date  # base data ends at the start of this day (Stockholm)
     scale: Scale
     urls: Urls
+    memo: Lru  # for generators' per-position results (shared by the sandbox's tenants)
     years: list[FinancialYear] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,8 +2,9 @@
 
 Arguments come from the query string and/or a JSON object body. Endpoints:
 GET  health, info, counters, expected/<resource>, tap_config
-POST touch, delete, add_financial_year, counters/reset (or reset), inject, set_now, rate_limit,
-     token_lifetime, refresh_token, access_token
+POST touch, delete, remove_rows, add_rows, add_field, add_financial_year, revoke_consent,
+     restore_consent, counters/reset (or reset), inject, set_now, rate_limit, token_lifetime,
+     refresh_token, access_token
 """
 
 from __future__ import annotations
@@ -24,6 +25,17 @@ def _bool(value: Any) -> bool:
 
 def _opt_int(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
+
+
+def _keys(value: Any) -> list[str] | None:
+    """A JSON list of keys, or (from a query string) keys separated by commas."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return value.split(",")
+    if not isinstance(value, list):
+        raise ValueError("keys must be a list")
+    return [str(key) for key in value]
 
 
 def handle(
@@ -75,20 +87,27 @@ def _dispatch(sb: Sandbox, action: str, args: dict[str, Any]) -> tuple[int, Any]
         return 200, {"records": sb.expected(action[len("expected/") :], tenant)}
     if action == "tap_config":
         return 200, sb.tap_config(args.get("flow", "client_credentials"), tenant)
+    count, keys = int(args.get("count", 1)), _keys(args.get("keys"))
     if action == "touch":
-        keys = sb.touch(
-            args["resource"],
-            int(args.get("count", 1)),
-            tenant,
-            _bool(args.get("create")),
-            _opt_int(args.get("year")),
-        )
-        return 200, {"keys": keys}
+        create = _bool(args.get("create"))
+        year = _opt_int(args.get("year"))
+        return 200, {"keys": sb.touch(args["resource"], count, tenant, create, year, keys)}
     if action == "delete":
-        keys = sb.delete(
-            args["resource"], int(args.get("count", 1)), tenant, _opt_int(args.get("year"))
-        )
-        return 200, {"keys": keys}
+        year = _opt_int(args.get("year"))
+        return 200, {"keys": sb.delete(args["resource"], count, tenant, year, keys)}
+    if action in ("remove_rows", "add_rows"):
+        edit = sb.remove_rows if action == "remove_rows" else sb.add_rows
+        rows = int(args.get("rows", 1))
+        return 200, {"keys": edit(args["resource"], count, rows, keys=keys, tenant_id=tenant)}
+    if action == "add_field":
+        where = args.get("where", "detail")
+        records = sb.add_field(args["resource"], args["name"], args.get("value"), where, tenant)
+        return 200, {"records": records}
+    if action in ("revoke_consent", "restore_consent"):
+        if not tenant:
+            raise ValueError("tenant_id is required")
+        getattr(sb, action)(tenant)
+        return 200, {"tenant_id": str(tenant), "consent": action == "restore_consent"}
     if action == "add_financial_year":
         return 200, {"id": sb.add_financial_year(tenant, int(args.get("vouchers", 0)))}
     if action == "inject":

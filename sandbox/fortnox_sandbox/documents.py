@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
 
 from . import bas
 from .detrand import CENT, money, whole
@@ -29,6 +30,7 @@ class Line:
     vat: int
     account: int
     total: Decimal  # excluding VAT
+    cost: Decimal = ZERO  # the article's purchase price per unit
 
 
 @dataclass
@@ -53,9 +55,30 @@ def line(
     discount: Decimal,
     vat: int,
     account: int,
+    cost: Decimal = ZERO,
 ) -> Line:
     total = money(quantity * price * (Decimal(100) - discount) / Decimal(100))
-    return Line(article, description, unit, quantity, price, discount, vat, account, total)
+    return Line(article, description, unit, quantity, price, discount, vat, account, total, cost)
+
+
+def line_of(row: dict[str, Any], quantity_key: str) -> Line:
+    """A document row read back as a line, its amounts as they stand (for summing again)."""
+
+    def amount(key: str) -> Decimal:
+        return Decimal(str(row.get(key) or 0))
+
+    return Line(
+        row["ArticleNumber"],
+        row["Description"],
+        row["Unit"],
+        amount(quantity_key),
+        amount("Price"),
+        amount("Discount"),
+        int(row["VAT"]),
+        int(row["AccountNumber"]),
+        amount("Total"),
+        amount("Cost"),
+    )
 
 
 def quantity(rnd: random.Random, unit: str) -> Decimal:
@@ -89,6 +112,37 @@ def totals(lines: list[Line], freight: Decimal, fee: Decimal, domestic: bool, se
     exact = gross + vat
     total = whole(exact) if sek else exact
     return Totals(net, freight, fee, gross, vat, total - exact, total, vat_by_rate, base_by_account)
+
+
+def booked_count(size: int, paid: int) -> int:
+    """How many of a ledger's documents are booked: all but the latest 2 % (drafts, still
+    editable), and every paid one (Fortnox books a document before it takes a payment)."""
+    return max(paid, size - size // 50)
+
+
+def lock_reason(record: dict[str, Any]) -> str | None:
+    """Why Fortnox would not let a user change this document's rows (None: it would)."""
+    if record.get("Booked"):
+        return "booked"
+    if record.get("Cancelled"):
+        return "cancelled"
+    return None
+
+
+@runtime_checkable
+class RowEditor(Protocol):
+    """A source of documents whose rows can change at runtime (Sandbox.remove_rows/add_rows)."""
+
+    def locked(self, record: dict[str, Any]) -> str | None:
+        """Why the document cannot be edited, or None."""
+
+    def row_count(self, record: dict[str, Any]) -> int:
+        """How many rows `remove` can take from (at least one stays)."""
+
+    def edit_rows(
+        self, pos: int, record: dict[str, Any], remove: int, add: int, rnd: random.Random
+    ) -> dict[str, Any]:
+        """The document without its last `remove` rows, with `add` new ones, summed again."""
 
 
 def fee_vat(amount: Decimal, domestic: bool) -> Decimal:

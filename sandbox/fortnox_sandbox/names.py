@@ -236,6 +236,24 @@ PRODUCTS = (
     ("Ekologiska äpplen kg", "kg", 29, 59, 12, "STOCK"),
     ("Räkor handskalade kg", "kg", 249, 499, 12, "STOCK"),
 )
+# Customs tariff numbers (KN/CN, 8 digits) of the stock goods above.
+COMMODITY_CODES = {
+    "Skruvdragare 18V": "84672100",
+    "Kabel 3G1,5 per meter": "85444991",
+    "Golvlist ek": "44092910",
+    "Kaffe mörkrost 500 g": "09012100",
+    "Smörgåstårta 10 bitar": "19059080",
+    "Kanelbullar 6-pack": "19059080",
+    "Fackbok Bokföring i praktiken": "49019900",
+    "Kontorsstol ergonomisk": "94013100",
+    "Skrivbord höj- och sänkbart": "94033011",
+    "Bildskärm 27 tum": "85285210",
+    "Tangentbord svensk layout": "84716070",
+    "Värmepump luft/luft": "84186100",
+    "Blandare kök": "84818011",
+    "Ekologiska äpplen kg": "08081080",
+    "Räkor handskalade kg": "16052190",
+}
 MANUFACTURERS = ("Husqvarna", "Electrolux", "Fiskars", "Gustavsberg", "Kährs", "Nibe", "Bahco")
 PROJECT_WORDS = (
     "Ombyggnad kontor",

@@ -1,5 +1,6 @@
 """Fortnox OAuth 2 at /oauth-v1: client credentials with a TenantId header, authorization code,
-single-use rotating refresh tokens, revocation, and HS256 JWT access tokens.
+single-use rotating refresh tokens, revocation, and HS256 JWT access tokens. A tenant's consent
+can be revoked (and given again): its tokens stop working, and it gets no new ones meanwhile.
 
 Access tokens carry the claims Fortnox's carry (tenantId as an int, clientId, scope, iat, exp,
 jti). Expiry is judged by the sandbox clock, so tests can pin the clock and watch tokens expire.
@@ -69,12 +70,15 @@ class OAuth:
             str, tuple[str, str, str, float]
         ] = {}  # code -> (tenant, scope, uri, exp)
         self._revoked: set[str] = set()  # revoked access-token jtis
+        self._issued: dict[str, dict[str, float]] = {}  # tenant -> unexpired jti -> expiry
+        self._no_consent: set[str] = set()  # tenants whose consent is revoked
 
     # -- tokens
     def access_token(
         self, tenant_id: str, scope: str | None = None, lifetime: int | None = None
     ) -> str:
         now = int(self.clock.now())
+        jti = secrets.token_hex(12)
         claims = {
             "tenantId": int(tenant_id),
             "clientId": self.client_id,
@@ -82,8 +86,13 @@ class OAuth:
             "authSource": "OAUTH2",
             "iat": now,
             "exp": now + (self.lifetime if lifetime is None else lifetime),
-            "jti": secrets.token_hex(12),
+            "jti": jti,
         }
+        with self._lock:
+            issued = self._issued.setdefault(tenant_id, {})
+            for old in [j for j, exp in issued.items() if exp <= now]:
+                del issued[old]  # expired: nothing to revoke
+            issued[jti] = claims["exp"]
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         signing_input = f"{header}.{payload}".encode("ascii")
@@ -101,6 +110,8 @@ class OAuth:
         except (ValueError, TypeError):
             return None
         if claims.get("exp", 0) <= self.clock.now() or claims.get("jti") in self._revoked:
+            return None
+        if str(claims.get("tenantId")) in self._no_consent:
             return None
         return TokenInfo(
             str(claims["tenantId"]),
@@ -124,6 +135,25 @@ class OAuth:
         with self._lock:
             self._codes[code] = (tenant_id, scope, redirect_uri, self.clock.now() + CODE_LIFETIME)
         return code
+
+    # -- consent
+    def revoke_consent(self, tenant_id: str) -> None:
+        """The company withdraws its consent: its access tokens, refresh tokens and codes stop
+        working for good, and the token endpoint refuses it until `restore_consent`."""
+        with self._lock:
+            self._no_consent.add(tenant_id)
+            self._revoked.update(self._issued.pop(tenant_id, {}))
+            for store in (self._refresh, self._codes):
+                for token in [t for t, entry in store.items() if entry[0] == tenant_id]:
+                    del store[token]
+
+    def restore_consent(self, tenant_id: str) -> None:
+        """The company consents again: new tokens work (the old ones stay revoked)."""
+        with self._lock:
+            self._no_consent.discard(tenant_id)
+
+    def has_consent(self, tenant_id: str) -> bool:
+        return tenant_id in self.tenant_ids and tenant_id not in self._no_consent
 
     # -- endpoints
     def _client_ok(self, authorization: str | None) -> bool:
@@ -159,24 +189,21 @@ class OAuth:
         now = self.clock.now()
         if grant == "client_credentials":
             tenant = (tenant_header or "").strip()
-            if tenant not in self.tenant_ids:
-                return Reply(
-                    400,
-                    oauth_error(
-                        "invalid_request", "Missing or unknown TenantId header (no consent)"
-                    ),
-                )
+            if not self.has_consent(tenant):
+                # [U] the real description; an unknown tenant and a revoked consent look alike
+                description = "Missing or unknown TenantId header (no consent)"
+                return Reply(400, oauth_error("invalid_request", description))
             return self._grant(tenant, " ".join(self.scopes), with_refresh=False)
         if grant == "refresh_token":
             with self._lock:
                 entry = self._refresh.pop(form.get("refresh_token", ""), None)
-            if entry is None or entry[2] <= now:
+            if entry is None or entry[2] <= now or not self.has_consent(entry[0]):
                 return Reply(400, oauth_error("invalid_grant", "Invalid refresh token"))
             return self._grant(entry[0], entry[1], with_refresh=True)
         if grant == "authorization_code":
             with self._lock:
                 entry_code = self._codes.pop(form.get("code", ""), None)
-            if entry_code is None or entry_code[3] <= now:
+            if entry_code is None or entry_code[3] <= now or not self.has_consent(entry_code[0]):
                 return Reply(400, oauth_error("invalid_grant", "Invalid authorization code"))
             tenant, scope, uri, _ = entry_code
             if uri and form.get("redirect_uri", uri) != uri:
@@ -203,6 +230,8 @@ class OAuth:
         tenant = query.get("tenant_id") or self.tenant_ids[0]
         if tenant not in self.tenant_ids:
             return Reply(400, oauth_error("invalid_request", "Unknown tenant_id"))
+        if not self.has_consent(tenant):  # a revoked consent comes back by restore_consent
+            return Reply(400, oauth_error("access_denied", "The company's consent is revoked"))
         requested = query.get("scope", "").replace(",", " ").split()
         scope = " ".join(s for s in requested if s in self.scopes) or " ".join(self.scopes)
         code = self.authorization_code(tenant, scope, redirect_uri)

@@ -7,7 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from .context import Context
-from .sales import DocumentSource, InvoiceSource, party_fields, row_fields, sum_fields
+from .documents import Line, lock_reason
+from .sales import DocumentSource, InvoiceSource, party_fields, sum_fields
 from .shape import shape
 from .store import Record
 
@@ -15,6 +16,9 @@ from .store import Record
 class OrderSource(DocumentSource):
     stream = "orders"
     touch_field = "Remarks"
+    schema = "Order"
+    rows_key = "OrderRows"
+    quantity_key = "OrderedQuantity"
 
     def __init__(self, ctx: Context, invoices: InvoiceSource) -> None:
         super().__init__(ctx, ctx.scale.orders, invoices.customers, invoices.articles)
@@ -32,22 +36,9 @@ class OrderSource(DocumentSource):
                 self.invoices.timeline.first_at(self.timeline.t(pos)), self.invoices.size - 1
             )
             invoice_ref = str(near + 1)
-        rows = []
-        for i, ln in enumerate(d.lines):
-            delivered = ln.quantity if invoiced else Decimal(0)
-            rows.append(
-                {
-                    **row_fields(ln, i + 1),
-                    "OrderedQuantity": ln.quantity,
-                    "DeliveredQuantity": delivered,
-                    "ReservedQuantity": Decimal(0) if invoiced else ln.quantity,
-                }
-            )
+        rows = [self.row(ln, i + 1, invoiced) for i, ln in enumerate(d.lines)]
         values = {
-            "@url": self.ctx.url(f"/orders/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=orders&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Cancelled": cancelled,
             "DeliveryDate": d.day + timedelta(days=7),
             "DeliveryState": "delivery" if invoiced else "reservation",
@@ -67,21 +58,33 @@ class OrderSource(DocumentSource):
         }
         return shape(values, "Order")
 
+    def row(self, ln: Line, row_id: int, invoiced: bool = False) -> dict:
+        """An invoiced order has delivered its rows; an open one reserves them."""
+        return {
+            **super().row(ln, row_id),
+            "DeliveredQuantity": ln.quantity if invoiced else Decimal(0),
+            "ReservedQuantity": Decimal(0) if invoiced else ln.quantity,
+        }
+
+    def locked(self, record: Record) -> str | None:
+        invoice = record.get("InvoiceReference")
+        return lock_reason(record) or (f"invoiced (invoice {invoice})" if invoice else None)
+
 
 class OfferSource(DocumentSource):
     stream = "offers"
     touch_field = "Remarks"
+    schema = "Offer"
+    rows_key = "OfferRows"
+    quantity_key = "Quantity"
 
     def build(self, pos: int) -> Record:
         d = self.document(pos)
         rnd = self.ctx.rng("offers.state", pos)
         accepted = rnd.random() < 0.45
-        rows = [{**row_fields(ln, i + 1), "Quantity": ln.quantity} for i, ln in enumerate(d.lines)]
+        rows = [self.row(ln, i + 1) for i, ln in enumerate(d.lines)]
         values = {
-            "@url": self.ctx.url(f"/offers/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=offers&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Cancelled": rnd.random() < 0.05,
             "DocumentNumber": d.number,
             "EmailInformation": {"EmailAddressTo": d.party.email, "EmailSubject": "Offert {no}"},
@@ -100,6 +103,9 @@ class OfferSource(DocumentSource):
 class ContractSource(DocumentSource):
     stream = "contracts"
     touch_field = "Remarks"
+    schema = "Contract"
+    rows_key = "InvoiceRows"
+    quantity_key = "DeliveredQuantity"
 
     def build(self, pos: int) -> Record:
         d = self.document(pos)
@@ -117,15 +123,9 @@ class ContractSource(DocumentSource):
             if invoices_done
             else ""
         )
-        rows = [
-            {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
-            for i, ln in enumerate(d.lines)
-        ]
+        rows = [self.row(ln, i + 1) for i, ln in enumerate(d.lines)]
         values = {
-            "@url": self.ctx.url(f"/contracts/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=contracts&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "Active": rnd.random() > 0.1,
             "Continuous": rnd.random() < 0.5,
             "ContractDate": d.day,

@@ -4,7 +4,8 @@ has come."""
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,27 +13,20 @@ from decimal import Decimal
 from . import bas
 from .context import Context
 from .detrand import money, whole
-from .documents import ZERO, to_sek
+from .documents import ZERO, booked_count, lock_reason, to_sek
 from .people import luhn_digit, ocr
-from .sales import Party, currency_rate, make_party
+from .sales import Party, PartySource, currency_rate
 from .shape import shape
-from .store import NumberedSource, Record
+from .store import Record, TimedSource
 
 PAYMENT_DELAY_DAYS = 25
 
 
-class SupplierSource(NumberedSource):
+class SupplierSource(PartySource):
+    stream = "suppliers"
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.suppliers
-        self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
-
-    def _profile(self, pos: int) -> Party:
-        return make_party(self.ctx, "suppliers", pos, self.key(pos), private_share=0.0)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+        super().__init__(ctx, ctx.scale.suppliers)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -89,42 +83,45 @@ class Purchase:
     external_number: str
 
 
-class SupplierInvoiceSource(NumberedSource):
+def _cost(rnd: random.Random) -> tuple[int, Decimal]:
+    amount = money(Decimal(rnd.randint(9900, 2_500_000)) / 100)
+    return rnd.choice(bas.COST_ACCOUNTS), amount
+
+
+def _sums(costs: list[tuple[int, Decimal]], party: Party) -> dict:
+    """A purchase's amounts from its costs: 25 % input VAT from domestic suppliers, SEK totals
+    rounded to whole kronor."""
+    net = sum((c for _, c in costs), ZERO)
+    vat = money(net * Decimal("0.25")) if party.domestic else ZERO
+    exact = net + vat
+    total = whole(exact) if party.currency == "SEK" else exact
+    return {"costs": costs, "vat": vat, "round_off": total - exact, "total": total}
+
+
+class SupplierInvoiceSource(TimedSource):
+    """Supplier invoices; the cost rows of unbooked ones can be edited (documents.RowEditor)."""
+
     touch_field = "Comments"
 
     def __init__(self, ctx: Context, suppliers: SupplierSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, ctx.scale.supplier_invoices)
         self.suppliers = suppliers
-        self.size = ctx.scale.supplier_invoices
-        self.timeline = ctx.timeline(self.size)
         self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
         self.paid = self.payments.first_at(ctx.t1)
+        self.booked = booked_count(self.size, self.paid)
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
         self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
-        self.purchase = functools.lru_cache(maxsize=4096)(self._purchase)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+        self.purchase = ctx.memo.memoize(self._purchase)
 
     def _purchase(self, pos: int) -> Purchase:
         rnd = self.ctx.rng("supplierinvoices", pos)
         party = self.suppliers.profile(rnd.randrange(self.suppliers.size))
-        costs = []
-        for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4))):
-            amount = money(Decimal(rnd.randint(9900, 2_500_000)) / 100)
-            costs.append((rnd.choice(bas.COST_ACCOUNTS), amount))
-        net = sum((c for _, c in costs), ZERO)
-        vat = money(net * Decimal("0.25")) if party.domestic else ZERO
-        exact = net + vat
-        total = whole(exact) if party.currency == "SEK" else exact
+        costs = [_cost(rnd) for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4)))]
         return Purchase(
             number=self.key(pos),
             day=self.timeline.day(pos),
             party=party,
-            costs=costs,
-            vat=vat,
-            round_off=total - exact,
-            total=total,
+            **_sums(costs, party),
             rate=currency_rate(rnd, party.currency),
             external_number=str(rnd.randint(10_000, 9_999_999)),
         )
@@ -166,10 +163,13 @@ class SupplierInvoiceSource(NumberedSource):
     def build(self, pos: int) -> Record:
         p = self.purchase(pos)
         paid = pos < self.paid
-        series, number, year = self.voucher(pos)
-        vouchers = [
-            {"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}
-        ]
+        booked = pos < self.booked
+        series, number, year = self.voucher(pos) if booked else (None, None, None)
+        vouchers = (
+            [{"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}]
+            if booked
+            else []
+        )
         if paid:
             pseries, pnumber, pyear = self.payment_voucher(pos)
             vouchers.append(
@@ -185,7 +185,7 @@ class SupplierInvoiceSource(NumberedSource):
             "AccountingMethod": "ACCRUAL",
             "AdministrationFee": ZERO,
             "Balance": ZERO if paid else p.total,
-            "Booked": True,
+            "Booked": booked,
             "Cancelled": False,
             "Comments": "",
             "Credit": False,
@@ -203,13 +203,9 @@ class SupplierInvoiceSource(NumberedSource):
             "OCR": p.external_number + luhn_digit(p.external_number),
             "OurReference": "",
             "PaymentPending": False,
-            "RoundOffValue": p.round_off,
-            "SalesType": "STOCK" if p.costs[0][0] == 4010 else "SERVICE",
-            "SupplierInvoiceRows": self.rows(p),
             "SupplierName": p.party.name,
             "SupplierNumber": p.party.number,
-            "Total": p.total,
-            "VAT": p.vat,
+            **self.cost_fields(p),
             "VATType": "NORMAL" if p.party.domestic else "EUINTERNAL",
             "VoucherNumber": number,
             "VoucherSeries": series,
@@ -218,6 +214,43 @@ class SupplierInvoiceSource(NumberedSource):
             "YourReference": p.party.contact,
         }
         return shape(values, "SupplierInvoice")
+
+    def cost_fields(self, p: Purchase) -> dict:
+        """The fields that follow from the costs."""
+        return {
+            "RoundOffValue": p.round_off,
+            "SalesType": "STOCK" if p.costs[0][0] == 4010 else "SERVICE",
+            "SupplierInvoiceRows": self.rows(p),
+            "Total": p.total,
+            "VAT": p.vat,
+        }
+
+    # -- documents.RowEditor: the rows are the cost rows; VAT, rounding and debt rows follow
+    def locked(self, record: Record) -> str | None:
+        return lock_reason(record)
+
+    def row_count(self, record: Record) -> int:
+        return len(_costs_of(record))
+
+    def edit_rows(
+        self, pos: int, record: Record, remove: int, add: int, rnd: random.Random
+    ) -> Record:
+        costs = _costs_of(record)
+        costs = costs[: len(costs) - remove] + [_cost(rnd) for _ in range(add)]
+        base = self.purchase(pos)
+        edited = dataclasses.replace(base, **_sums(costs, base.party))
+        # Only drafts change, and a draft is unpaid.
+        values = {**record, **self.cost_fields(edited), "Balance": edited.total}
+        return shape(values, "SupplierInvoice")
+
+
+def _costs_of(record: Record) -> list[tuple[int, Decimal]]:
+    """(account, amount in the invoice's currency) of each cost row (those without a Code)."""
+    return [
+        (row["Account"], Decimal(str(row["DebitCurrency"])))
+        for row in record["SupplierInvoiceRows"]
+        if not row["Code"]
+    ]
 
 
 def _row(
@@ -240,17 +273,12 @@ def _row(
     }
 
 
-class SupplierInvoicePaymentSource(NumberedSource):
+class SupplierInvoicePaymentSource(TimedSource):
     touch_field = "Information"
 
     def __init__(self, ctx: Context, invoices: SupplierInvoiceSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, invoices.paid, invoices.payments)
         self.invoices = invoices
-        self.timeline = invoices.payments
-        self.size = invoices.paid
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
         p = self.invoices.purchase(pos)

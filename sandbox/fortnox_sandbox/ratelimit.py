@@ -2,7 +2,8 @@
 
 At most `requests` accepted requests in any `window` seconds; a request over the limit is
 refused (HTTP 429) and does not itself use up the window. Measured on the monotonic clock, so
-pinning the sandbox clock for date tests does not freeze the window.
+pinning the sandbox clock for date tests does not freeze the window; tests pass their own
+`clock` (seconds, never decreasing) to move the window without sleeping.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 
 class SlidingWindow:
-    def __init__(self, requests: int = 25, window: float = 5.0, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        requests: int = 25,
+        window: float = 5.0,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.requests = requests
         self.window = window
         self.enabled = enabled
+        self.clock = clock
         self._hits: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -34,7 +43,7 @@ class SlidingWindow:
     def allow(self, client_id: str, tenant_id: str) -> bool:
         if not self.enabled:
             return True
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             hits = self._hits.setdefault((client_id, tenant_id), deque())
             while hits and hits[0] <= now - self.window:

@@ -6,7 +6,6 @@ so their dates and modification times grow with the position.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,7 +35,7 @@ class EmployeeSource(NumberedSource):
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.size = ctx.scale.employees
-        self.profile = functools.lru_cache(maxsize=4096)(self._profile)
+        self.profile = ctx.memo.memoize(self._profile)
 
     def _profile(self, pos: int) -> Person:
         rnd = self.ctx.rng("employees", pos)

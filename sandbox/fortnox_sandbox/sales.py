@@ -8,7 +8,7 @@ invoices day by day). Invoice i is paid by payment i, 30 days later, if that day
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +17,19 @@ from decimal import Decimal
 from . import bas, names
 from .context import Context
 from .detrand import CENT, money, price
-from .documents import ZERO, Line, Totals, fee_vat, line, quantity, to_sek, totals
+from .documents import (
+    ZERO,
+    Line,
+    Totals,
+    booked_count,
+    fee_vat,
+    line,
+    line_of,
+    lock_reason,
+    quantity,
+    to_sek,
+    totals,
+)
 from .people import (
     Address,
     company_name,
@@ -30,7 +42,7 @@ from .people import (
     swedish_address,
 )
 from .shape import shape
-from .store import NumberedSource, Record
+from .store import Record, TimedSource
 
 BASE_RATES = {
     "SEK": Decimal(1),
@@ -116,18 +128,26 @@ def make_party(ctx: Context, stream: str, pos: int, number: str, private_share: 
     )
 
 
-class CustomerSource(NumberedSource):
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.customers
-        self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
+class PartySource(TimedSource):
+    """Customers or suppliers: what documents copy from a party is its cached profile."""
+
+    stream = ""
+    private_share = 0.0
+
+    def __init__(self, ctx: Context, size: int) -> None:
+        super().__init__(ctx, size)
+        self.profile = ctx.memo.memoize(self._profile)
 
     def _profile(self, pos: int) -> Party:
-        return make_party(self.ctx, "customers", pos, self.key(pos), private_share=0.2)
+        return make_party(self.ctx, self.stream, pos, self.key(pos), self.private_share)
 
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+
+class CustomerSource(PartySource):
+    stream = "customers"
+    private_share = 0.2
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx, ctx.scale.customers)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -195,15 +215,13 @@ class Product:
         return bas.SALES_ACCOUNT_BY_VAT[self.vat]
 
 
-class ArticleSource(NumberedSource):
+class ArticleSource(TimedSource):
     first = 1001
     touch_field = "Note"
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.size = ctx.scale.articles
-        self.timeline = ctx.timeline(self.size)
-        self.profile = functools.lru_cache(maxsize=16384)(self._profile)
+        super().__init__(ctx, ctx.scale.articles)
+        self.profile = ctx.memo.memoize(self._profile)
 
     def _profile(self, pos: int) -> Product:
         rnd = self.ctx.rng("articles", pos)
@@ -213,9 +231,6 @@ class ArticleSource(NumberedSource):
         sales = price(rnd, low, high)
         purchase = money(sales * Decimal(rnd.uniform(0.45, 0.75))) if kind == "STOCK" else ZERO
         return Product(self.key(pos), desc, unit, sales, purchase, vat, kind)
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def build(self, pos: int) -> Record:
         p = self.profile(pos)
@@ -227,6 +242,10 @@ class ArticleSource(NumberedSource):
             "@url": self.ctx.url(f"/articles/{p.number}"),
             "Active": rnd.random() > 0.05,
             "ArticleNumber": p.number,
+            # The customs tariff number: sent by Fortnox, not in the OpenAPI spec.
+            "CommodityCode": names.COMMODITY_CODES.get(
+                names.PRODUCTS[pos % len(names.PRODUCTS)][0], ""
+            ),
             "Description": p.description,
             "DisposableQuantity": in_stock - reserved,
             "EAN": f"73{rnd.randint(10**10, 10**11 - 1)}" if stock else "",
@@ -279,32 +298,8 @@ def make_document(
     rnd = ctx.rng(stream, pos)
     party = customers.profile(rnd.randrange(customers.size))
     n_lines = rnd.choice((1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 8))
-    lines = []
+    lines = [make_line(rnd, party, articles) for _ in range(n_lines)]
     domestic = party.domestic
-    for _ in range(n_lines):
-        prod = articles.profile(rnd.randrange(articles.size))
-        discount = Decimal(rnd.choice((0, 0, 0, 0, 5, 10, 15))) if not party.private else ZERO
-        if domestic:
-            vat, account = prod.vat, prod.account
-        else:
-            vat = 0
-            account = (
-                bas.EU_SALES_ACCOUNT
-                if party.vat_type == "EUREVERSEDVAT"
-                else bas.EXPORT_SALES_ACCOUNT
-            )
-        lines.append(
-            line(
-                prod.number,
-                prod.description,
-                prod.unit,
-                quantity(rnd, prod.unit),
-                prod.sales_price,
-                discount,
-                vat,
-                account,
-            )
-        )
     freight = Decimal(rnd.choice((0, 0, 0, 49, 99, 149))).quantize(CENT)
     fee = Decimal(rnd.choice((0, 0, 0, 0, 45))).quantize(CENT) if domestic else ZERO
     sums = totals(lines, freight, fee, domestic, party.currency == "SEK")
@@ -321,6 +316,30 @@ def make_document(
         our_reference=rnd.choice(ctx.staff),
         project=str(rnd.randrange(ctx.scale.projects) + 1) if rnd.random() < 0.15 else "",
         cost_center=rnd.choice(("", "", "", "SALJ", "PROJ")),
+    )
+
+
+def make_line(rnd: random.Random, party: Party, articles: ArticleSource) -> Line:
+    """A row selling an article to `party`: VAT and sales account by where the party is."""
+    prod = articles.profile(rnd.randrange(articles.size))
+    discount = Decimal(rnd.choice((0, 0, 0, 0, 5, 10, 15))) if not party.private else ZERO
+    if party.domestic:
+        vat, account = prod.vat, prod.account
+    else:
+        vat = 0
+        eu = party.vat_type == "EUREVERSEDVAT"
+        account = bas.EU_SALES_ACCOUNT if eu else bas.EXPORT_SALES_ACCOUNT
+    qty = quantity(rnd, prod.unit)
+    return line(
+        prod.number,
+        prod.description,
+        prod.unit,
+        qty,
+        prod.sales_price,
+        discount,
+        vat,
+        account,
+        prod.purchase_price,
     )
 
 
@@ -373,6 +392,7 @@ def row_fields(ln: Line, row_id: int) -> dict:
     return {
         "AccountNumber": ln.account,
         "ArticleNumber": ln.article,
+        "Cost": ln.cost,  # sent by Fortnox on invoice and order rows, not in the OpenAPI spec
         "Description": ln.description,
         "Discount": ln.discount,
         "DiscountType": "PERCENT",
@@ -387,20 +407,22 @@ def row_fields(ln: Line, row_id: int) -> dict:
     }
 
 
-class DocumentSource(NumberedSource):
-    """A numbered series of sales documents spread over the data period."""
+class DocumentSource(TimedSource):
+    """A numbered series of sales documents spread over the data period, whose rows can be
+    edited at runtime (documents.RowEditor) while the document is not locked."""
 
-    stream = ""
+    stream = ""  # also the document's path segment and its tax reduction filter
+    schema = ""  # of the detail body
+    rows_key = ""
+    quantity_key = ""  # the rows' quantity field
 
     def __init__(
         self, ctx: Context, size: int, customers: CustomerSource, articles: ArticleSource
     ) -> None:
-        self.ctx = ctx
-        self.size = size
+        super().__init__(ctx, size)
         self.customers = customers
         self.articles = articles
-        self.timeline = ctx.timeline(size)
-        self.document = functools.lru_cache(maxsize=4096)(self._document)
+        self.document = ctx.memo.memoize(self._document)
 
     def _document(self, pos: int) -> Document:
         return make_document(
@@ -413,17 +435,55 @@ class DocumentSource(NumberedSource):
             self.articles,
         )
 
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
+    def row(self, ln: Line, row_id: int) -> dict:
+        return {**row_fields(ln, row_id), self.quantity_key: ln.quantity}
+
+    def sum_values(self, d: Document) -> dict:
+        """The fields that follow from the rows."""
+        return sum_fields(d)
+
+    def locked(self, record: Record) -> str | None:
+        return lock_reason(record)
+
+    def row_count(self, record: Record) -> int:
+        return len(record[self.rows_key])
+
+    def edit_rows(
+        self, pos: int, record: Record, remove: int, add: int, rnd: random.Random
+    ) -> Record:
+        base = self.document(pos)
+        rows = record[self.rows_key][: self.row_count(record) - remove]
+        lines = [line_of(row, self.quantity_key) for row in rows]
+        # New rows get ids no row of the document has had (at first rows 1..n).
+        next_id = max([len(base.lines), *(int(r.get("RowId") or 0) for r in rows)]) + 1
+        for i in range(add):
+            lines.append(make_line(rnd, base.party, self.articles))
+            rows = [*rows, self.row(lines[-1], next_id + i)]
+        sek = base.currency == "SEK"
+        sums = totals(lines, base.sums.freight, base.sums.fee, base.party.domestic, sek)
+        edited = dataclasses.replace(base, lines=lines, sums=sums)
+        return shape({**record, **self.sum_values(edited), self.rows_key: rows}, self.schema)
+
+    def links(self, number: str) -> dict:
+        return {
+            "@url": self.ctx.url(f"/{self.stream}/{number}"),
+            "@urlTaxReductionList": self.ctx.url(
+                f"/taxreductions?filter={self.stream}&referencenumber={number}"
+            ),
+        }
 
 
 class InvoiceSource(DocumentSource):
     stream = "invoices"
+    schema = "Invoice"
+    rows_key = "InvoiceRows"
+    quantity_key = "DeliveredQuantity"
 
     def __init__(self, ctx: Context, customers: CustomerSource, articles: ArticleSource) -> None:
         super().__init__(ctx, ctx.scale.invoices, customers, articles)
         self.payments = ctx.timeline(self.size, delay_days=PAYMENT_DELAY_DAYS)
         self.paid = self.payments.first_at(ctx.t1)
+        self.booked = booked_count(self.size, self.paid)  # created invoices are drafts too
         # First invoice index of each financial year: voucher numbers restart per year.
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
 
@@ -435,16 +495,14 @@ class InvoiceSource(DocumentSource):
     def build(self, pos: int) -> Record:
         d = self.document(pos)
         paid = pos < self.paid
-        series, number, year = self.voucher(pos)
+        booked = pos < self.booked
+        series, number, year = self.voucher(pos) if booked else (None, None, None)
         due = d.day + timedelta(days=int(d.party.terms))
         values = {
-            "@url": self.ctx.url(f"/invoices/{d.number}"),
-            "@urlTaxReductionList": self.ctx.url(
-                f"/taxreductions?filter=invoices&referencenumber={d.number}"
-            ),
+            **self.links(d.number),
             "AccountingMethod": "ACCRUAL",
             "Balance": ZERO if paid else d.sums.total,
-            "Booked": True,
+            "Booked": booked,
             "Comments": "",
             "Credit": "false",
             "DeliveryDate": d.day,
@@ -457,14 +515,12 @@ class InvoiceSource(DocumentSource):
             },
             "FinalPayDate": self.payments.day(pos) if paid else "",
             "InvoiceDate": d.day,
-            "InvoiceRows": [
-                {**row_fields(ln, i + 1), "DeliveredQuantity": ln.quantity}
-                for i, ln in enumerate(d.lines)
-            ],
+            "InvoiceRows": [self.row(ln, i + 1) for i, ln in enumerate(d.lines)],
+            "InvoiceReference": "0",  # sent by Fortnox, not in the OpenAPI spec [U: meaning]
             "InvoiceType": "INVOICE",
             "OCR": ocr(int(d.number)),
             "Remarks": "Tack för din beställning!" if d.party.private else "",
-            "Sent": True,
+            "Sent": booked,
             "TaxReductionType": "none",
             "VoucherNumber": number,
             "VoucherSeries": series,
@@ -474,21 +530,20 @@ class InvoiceSource(DocumentSource):
         }
         return shape(values, "Invoice")
 
+    def sum_values(self, d: Document) -> dict:
+        # Only drafts change, and a draft is unpaid.
+        return {**sum_fields(d), "Balance": d.sums.total}
 
-class InvoicePaymentSource(NumberedSource):
+
+class InvoicePaymentSource(TimedSource):
     """Payment k settles invoice k in full, PAYMENT_DELAY_DAYS after the invoice date."""
 
     touch_field = "ExternalInvoiceReference1"
 
     def __init__(self, ctx: Context, invoices: InvoiceSource) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, invoices.paid, invoices.payments)
         self.invoices = invoices
-        self.timeline = invoices.payments
-        self.size = invoices.paid
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
-
-    def mtime(self, pos: int) -> float:
-        return self.timeline.t(pos)
 
     def day(self, pos: int) -> date:
         # A payment created at runtime (pos >= size) pays an unpaid invoice today.

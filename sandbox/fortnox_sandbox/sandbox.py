@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -12,14 +14,17 @@ from .api import Api, Settings
 from .clock import Clock, local
 from .context import Urls
 from .counters import Counters
+from .documents import RowEditor
 from .faults import Faults
 from .oauth import OAuth
 from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, RESOURCES, SINGLES
 from .scales import SCALES
 from .server import make_server
-from .store import Collection, RecordCache
-from .tenant import Tenant
+from .shape import fields
+from .spec_fields import SCHEMAS
+from .store import Collection, Lru
+from .tenant import Tenant, Tenants
 
 
 class Sandbox:
@@ -43,6 +48,7 @@ class Sandbox:
         missing_scopes: set[str] | dict[str, set[str]] | None = None,
         rate_limit_requests: int = 25,
         rate_limit_window: float = 5.0,
+        rate_limit_clock: Callable[[], float] = time.monotonic,
         client_id: str | None = None,
         client_secret: str | None = None,
         pascal_errors: bool = False,
@@ -63,11 +69,15 @@ class Sandbox:
         self._server = make_server(self, host, port)
         self.host, self.port = self._server.server_address[:2]
         self.urls = Urls(api=f"{self.base_url}/3")
-        self.cache = RecordCache()
-        self.tenants = {
-            tid: Tenant(seed, i, tid, self.as_of, SCALES[scale], self.urls, self.cache)
-            for i, tid in enumerate(self.tenant_ids)
-        }
+        # Bounded and shared by all tenants: built records, and generators' per-position results.
+        self.cache = Lru(8192)
+        self.memo = Lru(32768)
+        self.tenants = Tenants(
+            self.tenant_ids,
+            lambda i, tid: Tenant(
+                seed, i, tid, self.as_of, SCALES[scale], self.urls, self.cache, self.memo
+            ),
+        )
         if isinstance(missing_scopes, dict):
             missing = {tid: set(scopes) for tid, scopes in missing_scopes.items()}
         else:
@@ -81,8 +91,12 @@ class Sandbox:
             ALL_SCOPES,
             token_lifetime,
         )
-        self.limiter = SlidingWindow(rate_limit_requests, rate_limit_window, rate_limit)
+        self.limiter = SlidingWindow(
+            rate_limit_requests, rate_limit_window, rate_limit, rate_limit_clock
+        )
         self.faults = Faults()
+        # sb.inject(kind, count=1, path_prefix=None, status=None, delay=None): see faults.py
+        self.inject = self.faults.inject
         self.request_counts = Counters()
         self.api = Api(self.clock, self.settings)
         self._thread: threading.Thread | None = None
@@ -135,6 +149,16 @@ class Sandbox:
                 f"unknown tenant_id {tid!r}; the sandbox has {', '.join(self.tenant_ids)}"
             )
         return self.tenants[tid]
+
+    def revoke_consent(self, tenant_id: str) -> None:
+        """The company withdraws its consent from the app: from now on the token endpoint
+        refuses it (client credentials: 400 invalid_request; its refresh tokens: 400
+        invalid_grant) and its access tokens get 401; other tenants are unaffected."""
+        self.oauth.revoke_consent(self._tenant(tenant_id).tenant_id)
+
+    def restore_consent(self, tenant_id: str) -> None:
+        """The company consents again: new tokens work; those from before stay revoked."""
+        self.oauth.restore_consent(self._tenant(tenant_id).tenant_id)
 
     def new_refresh_token(self, tenant_id: str | None = None) -> str:
         return self.oauth.refresh_token(self._tenant(tenant_id).tenant_id)
@@ -199,21 +223,92 @@ class Sandbox:
     def touch(
         self,
         resource: str,
-        count: int,
+        count: int = 1,
         tenant_id: str | None = None,
         create: bool = False,
         year: int | None = None,
+        keys: list[str] | None = None,
     ) -> list[str]:
-        """Modify (or create) `count` records now; returns their keys. Per-year resources use the
-        current financial year unless `year` (a financial-year id) is given."""
+        """Modify (or create) `count` records now, or those of `keys`; returns their keys.
+        Per-year resources use the current financial year unless `year` (an id) is given."""
         now = self.clock.now()
         stamp = f"Ändrad {local(now):%Y-%m-%d %H:%M:%S}"
-        return self._collection(resource, tenant_id, year).touch(count, now, create, stamp)
+        coll = self._collection(resource, tenant_id, year)
+        return coll.touch(count, now, create, stamp, keys)
 
     def delete(
-        self, resource: str, count: int, tenant_id: str | None = None, year: int | None = None
+        self,
+        resource: str,
+        count: int = 1,
+        tenant_id: str | None = None,
+        year: int | None = None,
+        keys: list[str] | None = None,
     ) -> list[str]:
-        return self._collection(resource, tenant_id, year).delete(count, self.clock.now())
+        """Delete `count` records now (or those of `keys`): they leave lists, totals and
+        `expected`, and their details answer 404; returns their keys."""
+        return self._collection(resource, tenant_id, year).delete(count, self.clock.now(), keys)
+
+    def remove_rows(self, resource: str, count: int = 1, rows: int = 1, **which: Any) -> list[str]:
+        """`edit_rows(resource, count, remove=rows, keys=None, tenant_id=None)`."""
+        return self.edit_rows(resource, count, remove=rows, **which)
+
+    def add_rows(self, resource: str, count: int = 1, rows: int = 1, **which: Any) -> list[str]:
+        """`edit_rows(resource, count, add=rows, keys=None, tenant_id=None)`."""
+        return self.edit_rows(resource, count, add=rows, **which)
+
+    def edit_rows(
+        self,
+        resource: str,
+        count: int = 1,
+        remove: int = 0,
+        add: int = 0,
+        keys: list[str] | None = None,
+        tenant_id: str | None = None,
+    ) -> list[str]:
+        """Now, in `count` documents that can still be edited (or in those of `keys`: a booked,
+        cancelled or invoiced one is refused), remove the last `remove` rows (one stays) and
+        add `add` new ones; their totals follow the rows. Returns the documents' keys."""
+        if remove + add < 1 or min(remove, add) < 0:
+            raise ValueError("rows must be at least 1")
+        coll = self._collection(resource, tenant_id, None)
+        source = coll.source
+        if not isinstance(source, RowEditor):
+            raise ValueError(
+                f"{resource}: no document rows to edit (invoices, supplierinvoices, orders, "
+                "offers and contracts have them)"
+            )
+
+        def refusal(record: dict) -> str | None:
+            rows = source.row_count(record)
+            if rows <= remove:
+                return source.locked(record) or f"has {rows} row(s), {remove} cannot go"
+            return source.locked(record)
+
+        def change(pos: int, record: dict, rnd: random.Random) -> dict:
+            return source.edit_rows(pos, record, remove, add, rnd)
+
+        return coll.modify(count, self.clock.now(), change, keys, refusal)
+
+    def add_field(
+        self,
+        resource: str,
+        name: str,
+        value: Any,
+        where: str = "detail",
+        tenant_id: str | None = None,
+    ) -> int:
+        """From now on every record of `resource` carries the property `name` = `value`, which
+        its schema lacks, in its detail body, its list item or both (`where`: "detail", "list",
+        "both"), and counts as modified now. Returns how many records there are."""
+        if where not in ("detail", "list", "both"):
+            raise ValueError(f"where must be detail, list or both, not {where!r}")
+        tenant = self._tenant(tenant_id)
+        if not tenant.has(resource):
+            raise ValueError(f"unknown resource {resource!r}")
+        res = RESOURCES[resource]
+        if name in fields(res.schema) or name in SCHEMAS[res.list_schema]:
+            raise ValueError(f"{resource} already has a field {name!r}")
+        return tenant.add_field(resource, name, value, where, self.clock.now())
 
     def add_financial_year(self, tenant_id: str | None = None, vouchers: int = 0) -> int:
         """Open the financial year after the last one now, with its chart of accounts, voucher
@@ -233,16 +328,6 @@ class Sandbox:
 
     def reset_counters(self) -> None:
         self.request_counts.reset()
-
-    def inject(
-        self,
-        kind: str,
-        count: int = 1,
-        path_prefix: str | None = None,
-        status: int | None = None,
-        delay: float | None = None,
-    ) -> None:
-        self.faults.inject(kind, count, path_prefix, status, delay)
 
     def set_rate_limit(
         self, enabled: bool, requests: int = 25, window_seconds: float = 5.0

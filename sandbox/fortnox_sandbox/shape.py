@@ -16,6 +16,16 @@ from typing import Any
 
 from .spec_fields import SCHEMAS
 
+# Fields the real API sends that its OpenAPI document lacks (schema -> field -> type code). The
+# sandbox sends them in detail bodies (not list items), so a tap must not drop fields its own
+# schema lacks.
+UNDOCUMENTED: dict[str, dict[str, str]] = {
+    "Invoice": {"InvoiceReference": "s"},
+    "Invoice_InvoiceRow": {"Cost": "n"},
+    "Order_OrderRow": {"Cost": "n"},
+    "Article": {"CommodityCode": "s"},
+}
+
 # Fields whose empty value Fortnox sends as null rather than "" (both occur in the real API).
 NULL_WHEN_EMPTY: frozenset[tuple[str, str]] = frozenset(
     {
@@ -95,9 +105,15 @@ Plan = list[tuple[str, int, Callable[[Any], Any], Any, bool]]
 _PLANS: dict[str, Plan] = {}
 
 
+def fields(schema: str) -> dict[str, str]:
+    """The fields a body of `schema` has, in Fortnox's (alphabetical) order: the spec's and the
+    undocumented ones."""
+    return dict(sorted({**SCHEMAS[schema], **UNDOCUMENTED.get(schema, {})}.items()))
+
+
 def _compile(schema: str) -> Plan:
     plan: Plan = []
-    for field, code in SCHEMAS[schema].items():
+    for field, code in fields(schema).items():
         nullable = (schema, field) in NULL_WHEN_EMPTY
         convert: Callable[[Any], Any] = _same
         default: Any = None

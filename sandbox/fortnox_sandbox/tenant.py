@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from . import bookkeeping
@@ -19,7 +19,7 @@ from .salary import EmployeeSource, expenses, salary_sources
 from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
-from .store import Collection, RecordCache, Source, StaticSource
+from .store import Collection, ExtraFields, Lru, Source, StaticSource
 
 
 class Tenant:
@@ -31,14 +31,16 @@ class Tenant:
         as_of: date,
         scale: Scale,
         urls: Urls,
-        cache: RecordCache,
+        cache: Lru,
+        memo: Lru,
     ) -> None:
         self.tenant_id = tenant_id
-        self.ctx = Context(seed, tenant_no, tenant_id, as_of, scale, urls)
+        self.ctx = Context(seed, tenant_no, tenant_id, as_of, scale, urls, memo)
         self.seed = seed
         self.cache = cache
         self.company = reg.CompanyProfile(self.ctx)
         self._collections: dict[tuple[str, int], Collection] = {}
+        self._extras: dict[str, ExtraFields] = {}  # per resource, for all its collections
         self._lock = threading.Lock()
         ctx = self.ctx
         self.customers = CustomerSource(ctx)
@@ -182,11 +184,29 @@ class Tenant:
         with self._lock:
             found = self._collections.get(key)
             if found is None:
-                found = Collection(
-                    self._factories[name](key[1]), self.cache, self.seed, f"{name}/{key[1]}"
-                )
+                extras = self._extras.setdefault(name, ExtraFields())
+                source = self._factories[name](key[1])
+                found = Collection(source, self.cache, self.seed, f"{name}/{key[1]}", extras)
                 self._collections[key] = found
         return found
+
+    def add_field(self, name: str, field: str, value: object, where: str, now: float) -> int:
+        """From `now` on, every record of resource `name` carries `field` (in its detail body,
+        its list item or both), and counts as modified at `now`; returns how many there are."""
+        collections = self.collections(name)  # creates every year's, so all share the extras
+        extras = self._extras[name]
+        with self._lock:
+            if where in ("detail", "both"):
+                extras.detail[field] = value
+            if where in ("list", "both"):
+                extras.listed[field] = value
+            extras.changed_at = now
+        total = 0
+        for _year, coll in collections:
+            with coll.lock:
+                coll.version += 1  # cached pages lack the field
+            total += coll.select().total
+        return total
 
     def collections(self, name: str) -> list[tuple[int, Collection]]:
         """All (year, collection) pairs of a resource (every financial year if per year)."""
@@ -206,3 +226,36 @@ class Tenant:
             "me": self.company.me,
         }[path]()
         return shape(values, spec[1])
+
+
+class Tenants(Mapping[str, Tenant]):
+    """The sandbox's companies by tenant id, each built when first used: a sandbox with many
+    tenants starts at once, and holds (beyond the shared, bounded caches) only those read."""
+
+    def __init__(self, tenant_ids: list[str], make: Callable[[int, str], Tenant]) -> None:
+        self._numbers = {tid: i for i, tid in enumerate(tenant_ids)}
+        self._make = make
+        self._built: dict[str, Tenant] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, tenant_id: str) -> Tenant:
+        number = self._numbers[tenant_id]  # KeyError for a stranger
+        with self._lock:
+            found = self._built.get(tenant_id)
+            if found is None:
+                found = self._built[tenant_id] = self._make(number, tenant_id)
+        return found
+
+    def __contains__(self, tenant_id: object) -> bool:
+        return tenant_id in self._numbers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def built(self) -> int:
+        """How many tenants have been built so far."""
+        with self._lock:
+            return len(self._built)

@@ -209,7 +209,7 @@ def _raw_records(
     tenant = sb.tenants[tenant_id]
     for year, coll in _collections(sb, resource, tenant_id):
         for pos in coll.select(since).all():
-            detail = coll.record_at(pos)
+            detail = coll.detail_at(pos)
             if detail is None:
                 continue
             # What the tap emits: the list item, merged with the detail where it fetches one.

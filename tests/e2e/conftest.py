@@ -16,6 +16,7 @@ import pytest
 
 from scripts.meltano_harness import Meltano, SandboxProcess
 from scripts.pg_cluster import PostgresCluster, PostgresUnavailableError
+from tests.conftest import SANDBOX_AS_OF
 
 TIMINGS: dict[str, float] = {}
 
@@ -54,5 +55,5 @@ def meltano(tmp_path_factory: pytest.TempPathFactory) -> Meltano:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[SandboxProcess]:
-    with SandboxProcess(seed=7, scale="small", rate_limit=False) as process:
+    with SandboxProcess(seed=7, scale="small", rate_limit=False, as_of=SANDBOX_AS_OF) as process:
         yield process

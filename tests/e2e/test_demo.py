@@ -17,6 +17,7 @@ import pytest
 
 from scripts.demo import SCHEMA, TOP_CUSTOMERS_SQL
 from scripts.meltano_harness import ROOT, SandboxProcess
+from tests.conftest import SANDBOX_AS_OF
 from tests.e2e.conftest import timed
 from tests.e2e.expected import expected_records, streams
 
@@ -32,7 +33,10 @@ def demo(tmp_path_factory, meltano):  # `meltano` (the fixture) has installed th
     state = str(workdir / "meltano.db")
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "scripts/demo.py", "--output", str(database), "--system-db", state],
+        [
+            *(sys.executable, "scripts/demo.py", "--as-of", SANDBOX_AS_OF.isoformat()),
+            *("--output", str(database), "--system-db", state),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,7 +58,7 @@ def test_demo_loads_every_stream_into_duckdb(demo):
             table: con.execute(f'select count(*) from {SCHEMA}."{table}"').fetchone()[0]
             for (table,) in tables
         }
-    with SandboxProcess(seed=SEED, scale="small") as sandbox:
+    with SandboxProcess(seed=SEED, scale="small", as_of=SANDBOX_AS_OF) as sandbox:
         wanted = {s.name: len(expected_records(sandbox, s)) for s in streams()}
     assert counts == wanted
     # The summary lists the same tables and counts ("  invoices      150").

@@ -10,6 +10,7 @@ import urllib.parse
 from datetime import date, datetime
 
 from fortnox_sandbox.clock import local
+from tests.sandbox.fake_clock import FakeMonotonic
 from tests.sandbox.helpers import get, request
 
 
@@ -20,7 +21,7 @@ def _control(sb, action: str, method: str = "POST", **args):
 
 
 def test_control_surface_over_http(make_sandbox):
-    sb = make_sandbox(as_of=date(2025, 1, 1))
+    sb = make_sandbox(as_of=date(2025, 1, 1), rate_limit_clock=FakeMonotonic())
     assert _control(sb, "health", "GET")[1]["status"] == "ok"
     info = _control(sb, "info", "GET")[1]
     assert info["api_url"] == sb.api_url

@@ -1,18 +1,19 @@
-"""Scale large: lazy generation, more than a million records, fast deep pages."""
+"""Scale large: lazy generation, more than a million records, deep pages by index arithmetic.
+(How fast: `python -m fortnox_sandbox.bench` prints the start-up and deep-page times.)"""
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 from fortnox_sandbox import Sandbox
+from fortnox_sandbox.clock import day_start
 from fortnox_sandbox.resources import RESOURCES
+from tests.conftest import SANDBOX_AS_OF
 from tests.sandbox.helpers import get
 
 
-def test_large_starts_in_seconds_and_holds_over_a_million_records(make_sandbox):
-    started = time.monotonic()
+def test_large_holds_over_a_million_records(make_sandbox):
     sb = make_sandbox(scale="large", rate_limit=False)
-    assert time.monotonic() - started < 3
     total = 0
     for name, res in RESOURCES.items():
         years = range(1, 5) if res.per_year else [None]
@@ -24,25 +25,29 @@ def test_large_starts_in_seconds_and_holds_over_a_million_records(make_sandbox):
             total += meta["@TotalResources"] if meta else len(body[res.selector])
     assert total >= 1_000_000
     assert total == sb.total_resources()
-    assert time.monotonic() - started < 20
 
 
 def test_large_deep_pages_and_lastmodified_are_index_arithmetic(make_sandbox):
     sb = make_sandbox(scale="large", rate_limit=False)
     meta = get(sb, "/invoices", limit=500)[1]["MetaInformation"]
     assert meta["@TotalResources"] >= 200_000
-    started = time.monotonic()
     status, body = get(sb, "/invoices", limit=500, page=meta["@TotalPages"] - 3)
     assert status == 200
     assert len(body["Invoices"]) == 500
     assert body["Invoices"][0]["DocumentNumber"] == str((meta["@TotalPages"] - 4) * 500 + 1)
-    recent = get(sb, "/invoices", lastmodified=f"{sb.as_of.replace(day=1)} 00:00", limit=10)[1]
-    assert 0 < recent["MetaInformation"]["@TotalResources"] < meta["@TotalResources"]
-    assert time.monotonic() - started < 5
+    # The two weeks before the data's end: the invoices modified since then, and no others.
+    since = sb.as_of - timedelta(days=14)
+    recent = get(sb, "/invoices", lastmodified=f"{since} 00:00", limit=10)[1]
+    count = recent["MetaInformation"]["@TotalResources"]
+    assert 0 < count < meta["@TotalResources"]
+    source = sb.tenants[sb.tenant_ids[0]].invoices
+    first = source.timeline.first_at(day_start(since))
+    assert count == meta["@TotalResources"] - first
+    assert recent["Invoices"][0]["DocumentNumber"] == str(first + 1)
 
 
 def test_small_scale_size():
-    sb = Sandbox(scale="small")
+    sb = Sandbox(scale="small", as_of=SANDBOX_AS_OF)
     try:
         records = sb.total_resources()
         rows = sum(

@@ -194,11 +194,15 @@ class Collection:
         self.lock = threading.RLock()
 
     # -- reading
-    def record_at(self, pos: int) -> Record | None:
+    def record_at(self, pos: int, cached: bool = True) -> Record | None:
+        """The current record at `pos` (None if deleted or beyond the end); `cached=False`
+        builds a base record without the shared cache (for full scans, which would flush it)."""
         entry = self.overlay.get(pos)
         if entry is not None:
             return entry[0]
         if 0 <= pos < self.source.size:
+            if not cached:
+                return self.source.build(pos)
             return self.cache.get((self.uid, pos), lambda: self.source.build(pos))
         return None
 

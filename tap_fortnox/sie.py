@@ -305,12 +305,12 @@ class SieReader:
                 continue
             pending = data[cut + 1 :]
             yield from self._records(self._decode(data[:cut]), state)
-        if pending:  # a last line without a line end
-            yield from self._records(self._decode(pending), state)
-            if state.open is not None:
+        if pending:  # a last line without a line end: inside a voucher, a cut-off file
+            if state.open is not None and pending.strip(b" \t\r") != b"}":
                 raise SieParseError(
-                    self.lines, f"the input ends mid-line inside {state.describe()}"
+                    self.lines + 1, f"the input ends mid-line inside {state.describe()}"
                 )
+            yield from self._records(self._decode(pending), state)
         unclosed = state.open or state.head
         if unclosed is not None:
             raise SieParseError(

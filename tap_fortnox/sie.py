@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -422,9 +422,10 @@ class SieReader:
             return SiePeriodBalance(period_kind, year, v[2], account, objects, amount, quantity)
         return None  # an unknown label: ignored
 
-    def _voucher_head(self, v: list[str], n: int) -> _Head:
-        date_ = self._date(v[3], n)
-        return _Head(v[1], v[2], date_, v[4] or None, self._optional_date(v[5], n), v[6] or None, n)
+    def _voucher_head(self, v: list[str], n: int) -> SieVoucher:
+        """The voucher of a #VER line, its rows still to come."""
+        day, registered = self._date(v[3], n), self._optional_date(v[5], n)
+        return SieVoucher(v[1], v[2], day, v[4] or None, registered, v[6] or None, (), n)
 
     def _transaction(self, kind: RowKind, v: list[str], n: int) -> SieTransaction:
         account = self._account(v[1], n)
@@ -502,23 +503,12 @@ class SieReader:
         return pairs
 
 
-@dataclass(frozen=True, slots=True)
-class _Head:
-    series: str
-    number: str
-    date: date
-    text: str | None
-    registration_date: date | None
-    signature: str | None
-    line: int
-
-
 class _VoucherState:
     """Where the reader is around #VER / { / }: the voucher being read and its rows."""
 
     def __init__(self) -> None:
-        self.head: _Head | None = None  # a #VER whose { has not come yet
-        self.open: _Head | None = None  # a voucher whose rows are being read
+        self.head: SieVoucher | None = None  # a #VER whose { has not come yet
+        self.open: SieVoucher | None = None  # a voucher whose rows are being read
         self.rows: list[SieTransaction] = []
 
     @property
@@ -533,7 +523,7 @@ class _VoucherState:
         head = self.open or self.head
         return f"voucher {head.series} {head.number} (line {head.line})" if head else "no voucher"
 
-    def start(self, head: _Head, n: int) -> None:
+    def start(self, head: SieVoucher, n: int) -> None:
         if self.open is not None:
             raise SieParseError(n, f"#VER inside {self.describe()}: its }} is missing")
         self.head = head
@@ -555,13 +545,4 @@ class _VoucherState:
             raise SieParseError(n, "} without a { before it")
         self.open = None
         rows, self.rows = tuple(self.rows), []
-        return SieVoucher(
-            head.series,
-            head.number,
-            head.date,
-            head.text,
-            head.registration_date,
-            head.signature,
-            rows,
-            head.line,
-        )
+        return replace(head, rows=rows)

@@ -212,6 +212,13 @@ def assert_balances_agree(parsed: SieFile, before: SieFile | None = None) -> Non
         assert parsed.balances[(kind, -1)] == before.balances[(kind, 0)], kind
 
 
+def assert_opening_balances_are_the_accounts(sb, parsed: SieFile, year: int) -> None:
+    """IB is the accounts endpoint's opening balance (BalanceBroughtForward)."""
+    accounts = get(sb, "/accounts", financialyear=year, limit=500)[1]["Accounts"]
+    opening = {a["Number"]: dec(a["BalanceBroughtForward"]) for a in accounts}
+    assert parsed.balances[("IB", 0)] == {n: v for n, v in opening.items() if v}
+
+
 def test_every_year_of_a_small_sandbox_equals_the_json_details(make_sandbox):
     sb = make_sandbox(seed=3, as_of=AS_OF, rate_limit=False)
     sb.set_now(NOON)
@@ -270,10 +277,7 @@ def test_balances_agree_with_the_rows_in_every_year(make_sandbox):
     for year in (1, 2, 3, 4):
         parsed = sie_file(sb, year)
         assert_balances_agree(parsed, before)
-        # IB is the accounts endpoint's opening balance.
-        accounts = get(sb, "/accounts", financialyear=year, limit=500)[1]["Accounts"]
-        opening = {a["Number"]: dec(a["BalanceBroughtForward"]) for a in accounts}
-        assert parsed.balances[("IB", 0)] == {n: v for n, v in opening.items() if v}
+        assert_opening_balances_are_the_accounts(sb, parsed, year)
         before = parsed
 
 
@@ -372,9 +376,7 @@ def test_runtime_changes_reach_the_file(make_sandbox):
     assert [(v.series, v.number) for v in opened.vouchers] == [("A", "1"), ("A", "2"), ("A", "3")]
     assert_same_vouchers(opened, json_details(sb, new))
     assert_balances_agree(opened, parsed)
-    accounts = get(sb, "/accounts", financialyear=new, limit=500)[1]["Accounts"]
-    opening = {a["Number"]: dec(a["BalanceBroughtForward"]) for a in accounts}
-    assert opened.balances[("IB", 0)] == {n: v for n, v in opening.items() if v}
+    assert_opening_balances_are_the_accounts(sb, opened, new)
 
 
 def test_faults_refuse_truncate_and_garble_the_file(make_sandbox):

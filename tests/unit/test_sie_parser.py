@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from fortnox_sandbox import sie as writer
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from fortnox_sandbox import sie as writer
 from tap_fortnox.sie import (
     MAX_LINE_BYTES,
     SieAccount,

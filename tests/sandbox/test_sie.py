@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from scripts.bench.sie import largest_year, measure
 from tap_fortnox.sie import (
     SieAccount,
     SieBalance,
@@ -410,6 +411,17 @@ def test_faults_refuse_truncate_and_garble_the_file(make_sandbox):
     assert line.startswith(b"#TRANS")
     assert b"," in line
     assert body.endswith(b"}\r\n")
+
+
+def test_the_benchmark_helper_downloads_and_parses_the_largest_year(make_sandbox):
+    sb = make_sandbox(seed=3, as_of=AS_OF, rate_limit=False)
+    files = {year: sie_file(sb, year) for year in (1, 2, 3, 4)}
+    year = largest_year(sb)
+    assert len(files[year].vouchers) == max(len(f.vouchers) for f in files.values())
+    rows, seconds, peak = measure(sb, year)
+    assert rows == sum(len(v.rows) for v in files[year].vouchers)
+    assert seconds > 0
+    assert 0 < peak < 5_000_000
 
 
 def _rss() -> int:

@@ -28,13 +28,16 @@ DEFAULT_LIMIT = 100
 JSON = "application/json"
 
 
+# A body made as it is sent (a SIE file), called with the fault kind that damages it, if any.
+Streamed = Callable[[str | None], Iterator[bytes]]
+
+
 @dataclass
 class Result:
     status: int
     body: bytes
     content_type: str = JSON
-    # A body sent as it is generated (a SIE file); called with the fault kind that damages it.
-    stream: Callable[[str | None], Iterator[bytes]] | None = None
+    stream: Streamed | None = None
 
 
 @dataclass

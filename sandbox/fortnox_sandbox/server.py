@@ -11,7 +11,7 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from . import errors
+from .api import Streamed
 from .oauth import parse_form
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
-
-Streamed = Callable[[str | None], Iterator[bytes]]  # a body made as it is sent (see api.Result)
 
 HTML_503 = (
     b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head>"

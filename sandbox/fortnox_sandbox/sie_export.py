@@ -8,7 +8,9 @@ detail's `VoucherRows`: a removed row is `#BTRANS` at its position, a row added 
 account UB = IB + the year's rows (balance accounts, below 3000), RES = the year's rows (result
 accounts), PSALDO = a month's rows, for the account and per object. IB is the opening balance the
 accounts endpoint shows (`BalanceBroughtForward`). Year -1 (#RAR -1, #IB/#UB/#RES -1) is written
-when a previous financial year exists.
+when a previous financial year exists. The sandbox generates each year's opening balances, so
+(unlike real books) a year's IB is not the year before's UB, and the accounts endpoint's
+`BalanceCarriedForward` (the next year's opening) is not this file's UB.
 
 Types follow SIE 4B: 1 = year balances, 2 = + period balances, 3 = + objects and their period
 balances, 4 = + vouchers.

@@ -344,7 +344,7 @@ def test_scope_licence_counters_and_rate_limit(make_sandbox):
     assert status == 403
     assert json.loads(body) == get(sb, "/vouchers", financialyear=2)[1]
     assert json.loads(body)["ErrorInformation"]["code"] == 2001101
-    sb = make_sandbox(seed=3, as_of=AS_OF, rate_limit_requests=3, rate_limit_window=60)
+    sb = make_sandbox(seed=3, as_of=AS_OF, rate_limit_requests=3, rate_limit_window=3600)
     without = sb.oauth.access_token(sb.tenant_ids[0], scope="customer invoice")
     status, _, body = sie_request(sb, token=without, financialyear=2)
     assert status == 403

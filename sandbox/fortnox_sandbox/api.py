@@ -7,7 +7,7 @@ server stays a thin transport and the logic is testable on its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,6 +17,7 @@ from .clock import Clock, parse_date, parse_lastmodified
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
 from .resources import RESOURCES, SINGLES, Resource
 from .shape import project
+from .sie_export import SieExport
 from .store import Collection, Lru, Ranges, Selection, Source, intersect
 from .tenant import Tenant
 
@@ -25,11 +26,16 @@ DEFAULT_LIMIT = 100
 JSON = "application/json"
 
 
+# A body made as it is sent (a SIE file), called with the fault kind that damages it, if any.
+Streamed = Callable[[str | None], Iterator[bytes]]
+
+
 @dataclass
 class Result:
     status: int
     body: bytes
     content_type: str = JSON
+    stream: Streamed | None = None
 
 
 @dataclass
@@ -89,6 +95,8 @@ class Api:
             self._check_scope(tenant, scope, scopes)
             return Result(200, dumps({key: tenant.single(rest)}))
         segments = rest.split("/") if rest else []
+        if segments and segments[0] == "sie":
+            return self._sie(tenant, path, segments[1:], query, scopes)
         res = RESOURCES.get(segments[0]) if segments else None
         if res is None or not tenant.has(res.name):
             raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
@@ -130,6 +138,26 @@ class Api:
         if year is None:
             raise BadRequest(errors.NO_FINANCIAL_YEAR, "financialyear")
         return year.id
+
+    # -- SIE export
+    def _sie(
+        self,
+        tenant: Tenant,
+        path: str,
+        tail: list[str],
+        query: dict[str, str],
+        scopes: frozenset[str],
+    ) -> Result:
+        """GET /3/sie/{Type}?financialyear=: a streamed SIE file (see sie_export). It needs the
+        bookkeeping scope and picks its financial year as the vouchers do."""
+        if len(tail) != 1 or tail[0] not in {str(t) for t in SieExport.TYPES}:
+            raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
+        vouchers = RESOURCES["vouchers"]
+        self._check_scope(tenant, vouchers.scope, scopes)
+        year = tenant.ctx.year(self._year(tenant, vouchers, query))
+        assert year is not None
+        export = SieExport(tenant, year, int(tail[0]), self.clock.today())
+        return Result(200, b"", SieExport.CONTENT_TYPE, export.chunks)
 
     # -- detail
     def _detail(self, tenant: Tenant, res: Resource, key: str, query: dict[str, str]) -> Result:

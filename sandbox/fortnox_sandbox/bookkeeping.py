@@ -4,7 +4,12 @@ The vouchers of a year are series A (manual bookings) followed by the vouchers t
 create: B for each customer invoice, C for each customer payment, D for each supplier invoice,
 E for each supplier payment of that year. B/C/D/E voucher n of a year is the n-th document of
 that year in its ledger, so documents and vouchers refer to each other exactly, and every
-voucher's debits equal its credits.
+voucher's debits equal its credits (over its rows that are not removed).
+
+Invoice vouchers carry the invoice's cost centre and project on their revenue rows, as Fortnox
+books them. Some manual vouchers have rows with cost centres, projects and texts that SIE must
+quote and escape, and every sixth generated one was corrected: its expense row, first booked on
+the wrong account, stays as a removed row (`Removed`) and the right row follows at the end.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .context import Context, FinancialYear, Timeline
 from .detrand import money
 from .documents import ZERO, to_sek
 from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource
-from .registers import VOUCHER_SERIES
+from .registers import COST_CENTERS, VOUCHER_SERIES
 from .sales import InvoicePaymentSource, InvoiceSource
 from .shape import shape
 from .store import Record, Source, StaticSource
@@ -42,14 +47,32 @@ MANUAL_KINDS = (
     ("Annons lokaltidning", 5910, True),
     ("Löneutbetalning", 7210, False),
 )
+# Row texts and voucher notes with quotes, backslashes and Swedish letters
+NOTES = (
+    'Kvitto "Åhléns" nr 7',
+    "Underlag C:\\Bokföring\\2024",
+    'Märkt "brådskande" \\ kontrollera',
+    "Ärende: återbetalning från Ölands Elbolag & Söner",
+)
+MISBOOKED = 6550  # the account a corrected manual voucher's expense was first booked on
+CORRECTED_EVERY = 6  # manual voucher i with i % 6 == 1 was corrected
 
 
-def vrow(account: int, debit: Decimal = ZERO, credit: Decimal = ZERO, text: str = "") -> dict:
+def vrow(
+    account: int,
+    debit: Decimal = ZERO,
+    credit: Decimal = ZERO,
+    *,
+    cost_center: str = "",
+    project: str = "",
+) -> dict:
     return {
         "Account": account,
+        "CostCenter": cost_center,
         "Credit": credit,
         "Debit": debit,
-        "Description": text or bas.DESCRIPTIONS.get(account, ""),
+        "Description": bas.DESCRIPTIONS.get(account, ""),
+        "Project": project,
         "Quantity": 0,
         "Removed": False,
     }
@@ -233,9 +256,31 @@ class Ledgers:
             rows = [vrow(account, debit=net)]
             if with_vat:
                 rows.append(vrow(bas.INPUT_VAT, debit=money(net * Decimal("0.25"))))
+        description = f"{text} {day:%B %Y}".replace("  ", " ")
+        extra = self.ctx.rng("vouchers.manual.extra", index)  # its own draws: the rest stays
+        cost_center = extra.choice(COST_CENTERS)[0] if extra.random() < 0.4 else ""
+        project = ""
+        if self.ctx.scale.projects and extra.random() < 0.2:
+            project = str(extra.randrange(self.ctx.scale.projects) + 1)
+        for row in rows:
+            if row["Account"] >= 3000:  # the expense rows (result accounts)
+                row["CostCenter"], row["Project"] = cost_center, project
+        if extra.random() < 0.3:
+            rows[0]["TransactionInformation"] = extra.choice(NOTES)
+        if extra.random() < 0.2:
+            description = f"{description} {extra.choice(NOTES)}"
         rows = balance_with(rows, bas.BANK, debit_side=False)
+        if index < self.manual_timeline.n and index % CORRECTED_EVERY == 1:
+            expense = rows[1]
+            rows[1] = {
+                **expense,
+                "Account": MISBOOKED,
+                "Description": bas.DESCRIPTIONS[MISBOOKED],
+                "Removed": True,
+            }
+            rows.append(expense)
         return {
-            "Description": f"{text} {day:%B %Y}".replace("  ", " "),
+            "Description": description,
             "ReferenceType": "MANUAL",
             "TransactionDate": day,
             "VoucherNumber": number,
@@ -247,7 +292,12 @@ class Ledgers:
         d = self.invoices.document(index)
         s = d.sums
         rows = [
-            vrow(acct, credit=to_sek(amount, d.rate))
+            vrow(
+                acct,
+                credit=to_sek(amount, d.rate),
+                cost_center=d.cost_center,
+                project=d.project,
+            )
             for acct, amount in sorted(s.base_by_account.items())
         ]
         rows += [
@@ -267,8 +317,6 @@ class Ledgers:
             "VoucherNumber": number,
             "VoucherRows": rows,
             "VoucherSeries": "B",
-            "CostCenter": d.cost_center,
-            "Project": d.project,
         }
 
     def payment_voucher(self, index: int, number: int) -> dict:

@@ -1,7 +1,10 @@
-"""Injected faults for tests: errors, HTML 503s, dropped connections, slow and malformed replies.
+"""Injected faults for tests: errors, HTML 503s, dropped connections, slow, malformed and
+truncated replies.
 
 A fault applies to the next `count` requests whose path starts with `path_prefix` (any API or
-OAuth path if None); faults are used in the order they were injected.
+OAuth path if None); faults are used in the order they were injected. "malformed" cuts a JSON
+body in half (a SIE file gets a malformed row instead); "truncated" sends part of the body and
+closes the connection (a SIE file stops halfway through a voucher's row).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "html503", "drop", "slow", "malformed")
+KINDS = ("status", "html503", "drop", "slow", "malformed", "truncated")
 
 
 @dataclass

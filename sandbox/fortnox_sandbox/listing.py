@@ -85,7 +85,8 @@ FILTERS: dict[str, dict[str, Predicate]] = {
     },
 }
 
-# Search parameters (exact match, case-insensitive; "~" prefix = substring) per resource.
+# Search parameters (exact match, case-insensitive; "~" prefix = substring; "List[].Field" = any
+# item of a list) per resource.
 SEARCHES: dict[str, dict[str, str]] = {
     "customers": {
         "customernumber": "CustomerNumber",
@@ -114,7 +115,8 @@ SEARCHES: dict[str, dict[str, str]] = {
     "offers": {"customernumber": "CustomerNumber", "documentnumber": "DocumentNumber"},
     "invoicepayments": {"invoicenumber": "InvoiceNumber"},
     "supplierinvoicepayments": {"invoicenumber": "InvoiceNumber"},
-    "vouchers": {"voucherseries": "VoucherSeries", "costcenter": "CostCenter"},
+    # Cost centres are on voucher rows (the header's is empty): a voucher matches by any row.
+    "vouchers": {"voucherseries": "VoucherSeries", "costcenter": "VoucherRows[].CostCenter"},
     "salarytransactions": {"employeeid": "EmployeeId", "date": "Date"},
     "absencetransactions": {"employeeid": "EmployeeId", "date": "Date"},
     "attendancetransactions": {"employeeid": "EmployeeId", "date": "Date"},
@@ -137,12 +139,15 @@ def search_predicate(field_spec: str, wanted: str) -> Callable[[dict], bool]:
     contains = field_spec.startswith("~")
     field = field_spec.lstrip("~")
     wanted_l = wanted.lower()
+    items, _, item_field = field.partition("[].")
 
-    def match(d: dict) -> bool:
-        value = str(d.get(field, "")).lower()
-        return wanted_l in value if contains else value == wanted_l
+    def matches(value: object) -> bool:
+        text = str(value if value is not None else "").lower()
+        return wanted_l in text if contains else text == wanted_l
 
-    return match
+    if item_field:
+        return lambda d: any(matches(item.get(item_field)) for item in d.get(items) or ())
+    return lambda d: matches(d.get(field, ""))
 
 
 def sort_key(value: Any) -> tuple:

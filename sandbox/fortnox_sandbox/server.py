@@ -11,6 +11,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from . import errors
+from .api import Streamed
 from .oauth import parse_form
 
 if TYPE_CHECKING:
@@ -72,25 +74,67 @@ class Handler(BaseHTTPRequestHandler):
         self._safely("DELETE")
 
 
-def send(
+def _head(
     handler: BaseHTTPRequestHandler,
     status: int,
-    body: bytes,
-    content_type: str = "application/json",
-    headers: tuple[tuple[str, str], ...] = (),
-) -> None:
+    content_type: str,
+    framing: str,
+    headers: tuple[tuple[str, str], ...],
+) -> bytes:
     lines = [
         f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
-        f"Content-Type: {content_type}; charset=utf-8" if content_type else "",
-        f"Content-Length: {len(body)}",
+        f"Content-Type: {content_type}" if content_type else "",
+        framing,
         f"Date: {formatdate(usegmt=True)}",
         "Server: FortnoxSandbox/1.0",
     ]
     lines += [f"{k}: {v}" for k, v in headers]
     if handler.close_connection:
         lines.append("Connection: close")
-    head = "\r\n".join(line for line in lines if line) + "\r\n\r\n"
-    handler.wfile.write(head.encode("latin-1") + body)
+    return ("\r\n".join(line for line in lines if line) + "\r\n\r\n").encode("latin-1")
+
+
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str = "application/json",
+    headers: tuple[tuple[str, str], ...] = (),
+    cut: bool = False,
+) -> None:
+    """One write per response; `cut` (a truncated fault) sends half the announced body and
+    closes the connection."""
+    content_type = f"{content_type}; charset=utf-8" if content_type else ""
+    head = _head(handler, status, content_type, f"Content-Length: {len(body)}", headers)
+    if cut:
+        handler.close_connection = True
+        body = body[: len(body) // 2]
+    handler.wfile.write(head + body)
+
+
+def send_stream(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    chunks: Iterator[bytes],
+    content_type: str,
+    cut: bool = False,
+) -> None:
+    """A body written as it is generated (never whole in memory), in chunked transfer encoding;
+    `cut` leaves out the final chunk and closes the connection, as a broken download looks."""
+    handler.wfile.write(_head(handler, status, content_type, "Transfer-Encoding: chunked", ()))
+    try:
+        for chunk in chunks:
+            if chunk:
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    except (ConnectionError, TimeoutError):
+        raise
+    except Exception:  # the status line is out: a broken body is all a client can be told
+        traceback.print_exc(file=sys.stderr)
+        cut = True
+    if cut:
+        handler.close_connection = True
+        return
+    handler.wfile.write(b"0\r\n\r\n")
 
 
 def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
@@ -104,7 +148,7 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
         send(handler, status, payload)
         return
     fault = sb.faults.take(path)
-    malformed = False
+    damage = None  # a fault that damages the reply's body: "malformed" or "truncated"
     if fault is not None:
         if fault.kind == "drop":
             sb.request_counts.count(path, 0)
@@ -126,12 +170,16 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
             sb.request_counts.count(path, 503)
             send(handler, 503, HTML_503, "text/html")
             return
-        malformed = fault.kind == "malformed"
+        else:
+            damage = fault.kind
     status, payload, content_type, headers, tenant = _route(sb, handler, method, path, query, body)
     sb.request_counts.count(path, status, tenant)
-    if malformed:
+    if callable(payload):
+        send_stream(handler, status, payload(damage), content_type, damage == "truncated")
+        return
+    if damage == "malformed":
         payload = payload[: max(1, len(payload) // 2)]
-    send(handler, status, payload, content_type, headers)
+    send(handler, status, payload, content_type, headers, damage == "truncated")
 
 
 def _route(
@@ -141,7 +189,8 @@ def _route(
     path: str,
     query: dict[str, str],
     body: bytes,
-) -> tuple[int, bytes, str, tuple[tuple[str, str], ...], str | None]:
+) -> tuple[int, bytes | Streamed, str, tuple[tuple[str, str], ...], str | None]:
+    """(status, body or a streamed body, content type, headers, tenant id)."""
     pascal = sb.settings.pascal_errors
     if path.startswith("/oauth-v1/"):
         endpoint = path[len("/oauth-v1/") :].strip("/")
@@ -196,7 +245,8 @@ def _route(
             body_out = errors.error_body(errors.METHOD_NOT_ALLOWED, detail, pascal)
             return 405, body_out, "application/json", (), info.tenant_id
         result = sb.api.get(sb.tenants[info.tenant_id], path, query, info.scopes)
-        return result.status, result.body, result.content_type, (), info.tenant_id
+        payload = result.stream or result.body
+        return result.status, payload, result.content_type, (), info.tenant_id
     return 404, errors.error_body(errors.NOT_FOUND, path, pascal), "application/json", (), None
 
 

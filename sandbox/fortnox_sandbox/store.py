@@ -273,12 +273,16 @@ class Collection:
         self.extras = extras or ExtraFields()
 
     # -- reading
-    def record_at(self, pos: int) -> Record | None:
-        """The stored record (without added fields)."""
+    def record_at(self, pos: int, cached: bool = True) -> Record | None:
+        """The stored record at `pos` (without added fields; None if deleted or beyond the
+        end); `cached=False` builds a base record without the shared cache (for full scans,
+        which would flush it)."""
         entry = self.overlay.get(pos)
         if entry is not None:
             return entry[0]
         if 0 <= pos < self.source.size:
+            if not cached:
+                return self.source.build(pos)
             return self.cache.get_or_build((self.uid, pos), lambda: self.source.build(pos))
         return None
 

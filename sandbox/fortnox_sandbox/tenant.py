@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
-from . import bookkeeping
+from . import bookkeeping, ledger
 from . import registers as reg
 from .accruals import InvoiceAccrualSource, SupplierInvoiceAccrualSource, TaxReductionSource
 from .assets import AssetSource
@@ -42,6 +42,7 @@ class Tenant:
         self._collections: dict[tuple[str, int], Collection] = {}
         self._extras: dict[str, ExtraFields] = {}  # per resource, for all its collections
         self._lock = threading.Lock()
+        self.ledger_sums = ledger.SumsCache()  # per-year sums of voucher rows (SIE balances)
         ctx = self.ctx
         self.customers = CustomerSource(ctx)
         self.articles = ArticleSource(ctx)

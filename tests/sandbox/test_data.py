@@ -136,12 +136,70 @@ def test_vouchers_balance_in_every_financial_year(sandbox):
     vouchers = sandbox.expected("vouchers")
     assert {v["Year"] for v in vouchers} == {y["Id"] for y in years}
     for v in vouchers:
-        rows = v["VoucherRows"]
+        rows = [r for r in v["VoucherRows"] if not r["Removed"]]  # removed rows do not count
         assert len(rows) >= 2
         assert sum(dec(r["Debit"]) for r in rows) == sum(dec(r["Credit"]) for r in rows), v["@url"]
         year = next(y for y in years if y["Id"] == v["Year"])
         assert year["FromDate"] <= v["TransactionDate"] <= year["ToDate"]
     assert {v["VoucherSeries"] for v in vouchers} == {"A", "B", "C", "D", "E"}
+
+
+def test_corrected_vouchers_keep_the_removed_row_and_add_the_right_one(sandbox):
+    corrected = [
+        v for v in sandbox.expected("vouchers") if any(r["Removed"] for r in v["VoucherRows"])
+    ]
+    assert {v["Year"] for v in corrected} == {1, 2, 3, 4}  # a few in every year
+    for v in corrected:
+        assert v["VoucherSeries"] == "A"
+        rows = v["VoucherRows"]
+        removed = rows[1]
+        assert [r["Removed"] for r in rows] == [False, True] + [False] * (len(rows) - 2)
+        # The expense was first booked on the wrong account; the right row comes last.
+        assert {k: v for k, v in rows[-1].items() if k not in ("Account", "Description")} == {
+            k: v for k, v in removed.items() if k not in ("Account", "Description", "Removed")
+        } | {"Removed": False}
+        assert removed["Account"] != rows[-1]["Account"]
+
+
+def test_cost_centres_and_projects_are_on_voucher_rows(sandbox):
+    vouchers = sandbox.expected("vouchers")
+    assert all(v["CostCenter"] == "" and v["Project"] == "" for v in vouchers)
+    on_rows = {
+        (v["VoucherSeries"], r["CostCenter"] != "", r["Project"] != "")
+        for v in vouchers
+        for r in v["VoucherRows"]
+    }
+    assert {
+        ("A", True, False),
+        ("A", False, True),
+        ("B", True, False),
+        ("B", False, True),
+    } <= on_rows
+    invoices = {i["DocumentNumber"]: i for i in sandbox.expected("invoices")}
+    for v in vouchers:
+        if v["VoucherSeries"] == "B":
+            invoice = invoices[v["ReferenceNumber"]]
+            for r in v["VoucherRows"]:
+                revenue = 3000 <= r["Account"] < 4000 and r["Account"] != 3740
+                assert r["CostCenter"] == (invoice["CostCenter"] if revenue else "")
+                assert r["Project"] == (invoice["Project"] if revenue else "")
+    status, body = get(sandbox, "/vouchers", costcenter="SALJ", financialyear=2, limit=500)
+    assert status == 200
+    listed = body["Vouchers"]
+    assert listed
+    details = {(v["VoucherSeries"], v["VoucherNumber"]): v for v in vouchers if v["Year"] == 2}
+    for item in listed:
+        rows = details[(item["VoucherSeries"], item["VoucherNumber"])]["VoucherRows"]
+        assert any(r["CostCenter"] == "SALJ" for r in rows)
+
+
+def test_voucher_texts_need_quoting_and_escaping(sandbox):
+    vouchers = sandbox.expected("vouchers")
+    texts = [v["Description"] for v in vouchers] + [
+        r["TransactionInformation"] for v in vouchers for r in v["VoucherRows"]
+    ]
+    for needed in ('"', "\\", "å", "ä", "ö", "Å", "Ä", "Ö"):
+        assert any(needed in t for t in texts), needed
 
 
 def test_vouchers_list_defaults_to_the_current_financial_year(make_sandbox):

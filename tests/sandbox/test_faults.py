@@ -63,3 +63,17 @@ def test_malformed_json_and_path_prefix(make_sandbox):
     assert get(sb, "/invoices")[0] == 200
     with pytest.raises(ValueError, match="unknown fault kind"):
         sb.inject("meteor")
+
+
+def test_truncated_body_closes_the_connection(make_sandbox):
+    sb = make_sandbox()
+    sb.inject("truncated", path_prefix="/3/invoices")
+    conn = http.client.HTTPConnection(sb.host, sb.port, timeout=5)
+    conn.request("GET", "/3/invoices", headers={"Authorization": f"Bearer {sb.new_access_token()}"})
+    resp = conn.getresponse()
+    assert resp.status == 200
+    announced = int(resp.getheader("Content-Length"))
+    with pytest.raises(http.client.IncompleteRead) as cut:
+        resp.read()
+    assert 0 < len(cut.value.partial) < announced
+    assert get(sb, "/invoices")[0] == 200

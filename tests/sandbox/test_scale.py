@@ -28,7 +28,7 @@ def test_large_holds_over_a_million_records(make_sandbox):
 
 
 def test_large_deep_pages_and_lastmodified_are_index_arithmetic(make_sandbox):
-    sb = make_sandbox(scale="large", rate_limit=False)
+    sb = make_sandbox(scale="large", rate_limit=False)  # a fixed as_of (tests/conftest.py)
     meta = get(sb, "/invoices", limit=500)[1]["MetaInformation"]
     assert meta["@TotalResources"] >= 200_000
     status, body = get(sb, "/invoices", limit=500, page=meta["@TotalPages"] - 3)

@@ -34,6 +34,7 @@ from tap_fortnox.tenants import (
     TenantsFailed,
     TenantWriter,
     failure_summary,
+    finished_tenants,
     run_tenants,
     tenant_states,
     tenants_of,
@@ -90,20 +91,26 @@ class TapFortnox(Tap):
         if not self.config.get("tenant_ids"):
             self._sync_company()
             return
-        tenants = tenants_of(self.config)
         states = tenant_states(self._input_state)
-        output = SharedOutput(states)
+        done = finished_tenants(self._input_state)
+        output = SharedOutput(states, done)
+        tenants = [t for t in tenants_of(self.config) if t not in done]
+        parallel = int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS)
+        if done:
+            self.logger.info(
+                "Resuming a run that had finished %d companies; they are not read again",
+                len(done),
+            )
         self.logger.info(
-            "Reading %d companies, %d at a time: %s",
-            len(tenants),
-            int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS),
-            ", ".join(tenants),
+            "Reading %d companies, %d at a time: %s", len(tenants), parallel, ", ".join(tenants)
         )
+
+        catalog = self.catalog_dict  # this run's selection, built once, before the threads
 
         def run_one(tenant_id: str) -> None:
             company = type(self)(
                 config=self.tenant_config(tenant_id),
-                catalog=self.catalog_dict,  # this run's selection
+                catalog=catalog,
                 state=states.get(tenant_id, {}),
                 message_writer=TenantWriter(output, tenant_id),
                 log_prefix=f"[tenant {tenant_id}] ",
@@ -112,16 +119,12 @@ class TapFortnox(Tap):
                 company.run()
             finally:  # what it read so far is resumable, also after a failure
                 output.update_state(tenant_id, company.state, final=True)
+            output.finished(tenant_id)
 
-        outcomes = run_tenants(
-            tenants,
-            int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS),
-            run_one,
-        )
-        output.flush_state()
-        summary = failure_summary(outcomes)
+        summary = failure_summary(run_tenants(tenants, parallel, run_one))
         if summary:
-            raise TenantsFailed(summary)
+            raise TenantsFailed(summary)  # the STATE written lets the next run resume them
+        output.complete()
 
     def _sync_company(self) -> None:
         """`sync_all`, remembering in the state what this run has finished, so that a run

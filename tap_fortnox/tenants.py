@@ -7,8 +7,10 @@ owning its access token, its limiter, its state and its log prefix. Up to
 
 All runs write through one `SharedOutput`, so stdout stays valid Singer: whole lines, one
 SCHEMA per stream (a company's repeat of an identical SCHEMA is dropped), and STATE messages
-that cover every company: `{"tenants": {"<tenant id>": <that company's state>, ...}}`, read back
-on the next run so each company resumes where it stopped. A company that fails (consent
+that cover every company: `{"tenants": {"<tenant id>": <that company's state>, ...},
+"run": {"done": [<companies finished>]}}`, read back on the next run so each company resumes
+where it stopped and a run killed half-way does not read again the companies it had finished
+("run" goes once the whole run has finished). A company that fails (consent
 revoked, credentials refused, a persistent error) does not stop the others; the run ends with a
 list of the failed tenant ids and why, and exits non-zero.
 
@@ -36,6 +38,7 @@ from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage, StateMe
 from tap_fortnox.writer import MessageEncoder
 
 TENANTS_STATE_KEY = "tenants"
+RUN_STATE_KEY = "run"
 # Combined STATE messages are written at most this often (and whenever a company finishes):
 # with many companies a message covers them all, so writing one per checkpoint would be costly.
 STATE_EVERY_SECONDS = 2.0
@@ -51,12 +54,11 @@ def tenant_key(value: Any) -> str:
 def parse_shard(value: str) -> tuple[int, int]:
     """`"k/n"` -> (k, n) with 1 <= k <= n; ValueError otherwise."""
     first, slash, second = str(value).strip().partition("/")
-    if not slash:
-        raise ValueError(value)
-    index, count = int(first), int(second)
-    if not 1 <= index <= count:
-        raise ValueError(value)
-    return index, count
+    if slash and first.strip().isdigit() and second.strip().isdigit():
+        index, count = int(first), int(second)
+        if 1 <= index <= count:
+            return index, count
+    raise ValueError(f"{value!r} is not a shard k/n")
 
 
 def in_shard(tenant_id: str, index: int, count: int) -> bool:
@@ -85,16 +87,26 @@ def tenant_states(state: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {tenant_key(k): dict(v) for k, v in found.items() if isinstance(v, Mapping)}
 
 
+def finished_tenants(state: Mapping[str, Any] | None) -> list[str]:
+    """The companies an interrupted many-companies run had finished."""
+    run = (state or {}).get(RUN_STATE_KEY)
+    done = run.get("done") if isinstance(run, Mapping) else None
+    return [tenant_key(t) for t in done or ()]
+
+
 class SharedOutput:
     """stdout for every company's run: one lock, whole lines, SCHEMA once, combined STATE."""
 
     def __init__(
         self,
         states: Mapping[str, Mapping[str, Any]],
+        done: Iterable[str] = (),
         stream: BinaryIO | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._out = stream
+        self.done: list[str] = list(done)
+        self._running = True
         self._lock = threading.Lock()
         self._schemas: dict[str, bytes] = {}
         # Companies not read in this run (another shard's, or left out since) keep their state.
@@ -130,17 +142,28 @@ class SharedOutput:
             if final or self._clock() - self._state_written_at >= STATE_EVERY_SECONDS:
                 self._write_state()
 
-    def flush_state(self) -> None:
+    def finished(self, tenant_id: str) -> None:
+        """A company's run completed: a resumed run leaves it out."""
         with self._lock:
-            if self._state_dirty:
-                self._write_state()
+            self.done.append(tenant_id)
+            self._write_state()
+
+    def complete(self) -> None:
+        """Every company has been read: the last STATE, without the run's progress."""
+        with self._lock:
+            self._running = False
+            self._write_state()
 
     def _write_state(self) -> None:
         parts = b",".join(
             msgspec.json.encode(tid) + b":" + value for tid, value in self._states.items()
         )
-        line = b'{"type":"STATE","value":{"' + TENANTS_STATE_KEY.encode() + b'":{'
-        self._write(line + parts + b"}}}\n")
+        line = b'{"type":"STATE","value":{"' + TENANTS_STATE_KEY.encode() + b'":{' + parts + b"}"
+        if self._running:
+            line += (
+                b',"' + RUN_STATE_KEY.encode() + b'":' + msgspec.json.encode({"done": self.done})
+            )
+        self._write(line + b"}}\n")
         self._state_dirty = False
         self._state_written_at = self._clock()
 

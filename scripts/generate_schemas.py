@@ -38,6 +38,7 @@ from tap_fortnox.client import (  # noqa: E402
     FortnoxStream,
     RowStream,
 )
+from tap_fortnox.deletes import DELETED_AT, DELETED_AT_SCHEMA  # noqa: E402
 from tap_fortnox.normalize import snake_case  # noqa: E402
 from tap_fortnox.streams import STREAM_TYPES  # noqa: E402
 
@@ -158,6 +159,16 @@ CORRECTIONS: dict[str, dict[str, dict[str, Any]]] = {
     "currencies": {"Unit": NUMBER},
     # DatabaseNumber is the tenant id; keep it as the digits Fortnox shows.
     "company_information": {"DatabaseNumber": STRING},
+}
+
+
+# Fields real Fortnox responses carry that the OpenAPI document does not list (seen in
+# responses; the sandbox serves them too), by stream and Fortnox name.
+UNDOCUMENTED: dict[str, dict[str, dict[str, Any]]] = {
+    "invoices": {"InvoiceReference": STRING},
+    "invoice_rows": {"Cost": NUMBER},
+    "order_rows": {"Cost": NUMBER},
+    "articles": {"CommodityCode": STRING},
 }
 
 
@@ -336,6 +347,13 @@ def generate(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
             "type": ["integer"],
             "description": "1-based position of the row in its document",
         }
+    for fortnox_name, schema in UNDOCUMENTED.get(stream.name, {}).items():
+        extra[snake_case(fortnox_name)] = {
+            **schema,
+            "description": "Sent by Fortnox, not in its OpenAPI document",
+        }
+    if stream.deletable or getattr(stream, "reports_row_removals", False):
+        extra[DELETED_AT] = copy.deepcopy(DELETED_AT_SCHEMA)
     if stream.replication_key == SYNC_STARTED_AT:
         extra[SYNC_STARTED_AT] = {
             "type": ["string", "null"],

@@ -45,6 +45,15 @@ from tap_fortnox.checkpoint import (
     RunProgress,
     item_key,
 )
+from tap_fortnox.deletes import (
+    DELETED_AT,
+    RowCounts,
+    Tombstone,
+    inferred_schema,
+    is_final,
+    known_keys,
+    save_known_keys,
+)
 from tap_fortnox.errors import (
     FortnoxAPIError,
     LastModifiedRejected,
@@ -60,7 +69,13 @@ from tap_fortnox.errors import (
 )
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
 from tap_fortnox.normalize import RecordNormalizer, snake_case
-from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
+from tap_fortnox.paging import (
+    FortnoxPaginator,
+    PageInfo,
+    check_list_page,
+    has_next_page,
+    page_info,
+)
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter
 from tap_fortnox.reach import Reach
@@ -123,6 +138,8 @@ class FortnoxStream(RESTStream[int]):
     #: `sortby` value that orders the list by its key (where Fortnox documents one), so a read
     #: resumed from a checkpoint meets the records in the same order.
     sort_by: ClassVar[str | None] = None
+    #: Fortnox lets users delete these records: the stream reports deletions as tombstones.
+    deletable: ClassVar[bool] = False
 
     schema = StreamSchema(SchemaDirectory(schemas))
     #: Seconds between progress lines of a long read (tests shrink it).
@@ -150,6 +167,11 @@ class FortnoxStream(RESTStream[int]):
         self._checkpoint: Checkpoint | None = None
         self._resume: Resume | None = None
         self._requests_since_checkpoint = 0
+        self._seen_keys: set[Key] = set()
+        self._known_now: set[Key] | None = None
+        self._gone_since_listed = 0  # listed, but their detail was 404 (deleted since)
+        self._full_read = False
+        self._resumed = False
 
     # --- where and how to ask -------------------------------------------------------------
 
@@ -434,6 +456,7 @@ class FortnoxStream(RESTStream[int]):
                 f" {dict(context)}" if context else "",
             )
             self._resume = None
+            self._full_read = True
             yield from self._read(context)
         except LastModifiedRejected as exc:
             if self._lastmodified_rejected or not self._lastmodified:
@@ -446,6 +469,7 @@ class FortnoxStream(RESTStream[int]):
             )
             self._resume = None
             yield from self._read(context)
+        yield from self._deletions(context)
         self._finish_read(context)
 
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
@@ -498,6 +522,7 @@ class FortnoxStream(RESTStream[int]):
             body = self.get_json(path, self.query_params(context), context)
         except NotFoundError as exc:
             self.logger.warning("%s; skipping it (deleted after it was listed?)", exc)
+            self._gone_since_listed += 1
             return None
         detail = get_ci(body, self.detail_key or "")
         if not isinstance(detail, dict):
@@ -533,8 +558,11 @@ class FortnoxStream(RESTStream[int]):
         """Take the clock before the first request and work out the `lastmodified` filter; a
         read interrupted before resumes from its checkpoint with the same clock and filter."""
         self._requests_since_checkpoint = 0
+        self._seen_keys = set()
         state = sdk.context_state(self, context)
         saved = Checkpoint.from_state(state.get(STATE_KEY)) if self.resumable else None
+        self._full_read = saved is None
+        self._resumed = saved is not None
         if saved is not None:
             self._read_started = parse_timestamp(saved.started)
             self._lastmodified = saved.lastmodified
@@ -553,6 +581,7 @@ class FortnoxStream(RESTStream[int]):
         self._resume = None
         if self.replication_key:
             start = self.get_starting_timestamp(context)
+            self._full_read = start is None
             if start is not None:
                 overlap = timedelta(
                     minutes=float(self.config.get("lookback_minutes", DEFAULT_LOOKBACK_MINUTES))
@@ -571,6 +600,97 @@ class FortnoxStream(RESTStream[int]):
             if self.resumable
             else None
         )
+
+    # --- deletes (deletes.py) -------------------------------------------------------------
+
+    @property
+    def reports_deletes(self) -> bool:
+        return self.deletable and self.selected and self.config.get("detect_deletes", True)
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The primary key without `tenant_id` and the context's keys: what tells records of
+        one read apart."""
+        context_keys = set(self.context_params.values())
+        return tuple(k for k in self.primary_keys if k != TENANT_ID and k not in context_keys)
+
+    def record_key(self, record: Mapping[str, Any]) -> Key:
+        return tuple(str(record.get(field)) for field in self.key_fields)
+
+    def _deletions(self, context: Context | None) -> Iterator[Tombstone]:
+        """Tombstones for the records the warehouse has (the keys the tap has emitted and not
+        tombstoned) that Fortnox no longer has; keeps the warehouse's keys for the next sync."""
+        if not self.reports_deletes:
+            return
+        state = sdk.context_state(self, context)
+        previous = known_keys(state)
+        whole = (self._full_read and not self._lastmodified) or self._lastmodified_rejected
+        first = not (whole or self._resumed or state.get("replication_key_value"))
+        if previous is None and first:
+            self._known_now = set(self._seen_keys)  # a first sync: the warehouse has these
+            return
+        if whole:  # every record was read: what it saw is what Fortnox has
+            current = set(self._seen_keys) if self._list_was_whole() else None
+        else:  # changed records only (or a resumed read): list every key
+            current = self._listed_keys(context)
+        if current is None:
+            return
+        if previous is None:  # kept by an older version: learn the keys, report nothing yet
+            self._known_now = current | self._seen_keys
+            return
+        self._known_now = (previous & current) | self._seen_keys
+        for key in sorted(previous - current - self._seen_keys):
+            yield Tombstone(zip(self.key_fields, key, strict=True))
+
+    def _list_was_whole(self) -> bool:
+        """Whether the read saw as many records as the list counted (nothing shifted away)."""
+        info = self._paginator.last_info if self._paginator else None
+        total = info.total_resources if info else None
+        if total is None or len(self._seen_keys) + self._gone_since_listed >= total:
+            return True
+        self.logger.warning(
+            "Stream '%s': the read saw %d records where Fortnox counted %d; no deletes reported "
+            "this time",
+            self.name,
+            len(self._seen_keys),
+            total,
+        )
+        return False
+
+    def _listed_keys(self, context: Context | None) -> set[Key] | None:
+        """Every record's key, from the list pages alone (500 a request); None if the list
+        changed while it was read."""
+        fields: tuple[str, ...] | None = None
+        keys: set[Key] = set()
+        page, total = 1, None
+        while True:
+            params = {**self.query_params(context), "page": page, "limit": self.page_size}
+            body = self.get_json(self.path, params, context)
+            items = get_ci(body, self.records_key or "") or []
+            items = [items] if isinstance(items, dict) else items
+            for item in items:
+                if isinstance(item, Mapping):
+                    if fields is None:
+                        names = {snake_case(str(name)): name for name in item}
+                        fields = tuple(names.get(f, f) for f in self.key_fields)
+                    keys.add(tuple(str(item.get(f)) for f in fields))
+            info = page_info(body)
+            if total is not None and info is not None and info.total_resources != total:
+                total = -1  # changed under the read
+            elif info is not None:
+                total = info.total_resources
+            full = self.page_size if len(items) == self.page_size else None
+            if not has_next_page(info, page, full):
+                break
+            page += 1
+        if total is not None and total != len(keys):
+            self.logger.warning(
+                "Stream '%s': the list changed while its keys were read; no deletes reported "
+                "this time",
+                self.name,
+            )
+            return None
+        return keys
 
     def write_checkpoint(self, context: Context | None) -> None:
         """Write a STATE message naming the latest record this read has emitted."""
@@ -591,8 +711,12 @@ class FortnoxStream(RESTStream[int]):
     def _finish_read(self, context: Context | None) -> None:
         """The read completed: the bookmark is the time it started (also when nothing
         changed), the checkpoint goes, and the run notes the stream (or year) as done."""
-        sdk.context_state(self, context).pop(STATE_KEY, None)
+        state = sdk.context_state(self, context)
+        state.pop(STATE_KEY, None)
         self._checkpoint = self._resume = None
+        if self._known_now is not None:
+            save_known_keys(state, self._known_now)
+            self._known_now = None
         if self.replication_key and self._read_started is not None:
             holder = self.bookmark_holder
             if holder is not self or self.selected:
@@ -636,14 +760,24 @@ class FortnoxStream(RESTStream[int]):
             on_unknown=self._report_unknown,
         )
 
-    def _report_unknown(self, path: str) -> None:
-        """Called once per field (the normaliser compiles each field once)."""
+    def _report_unknown(self, path: str, value: Any) -> Mapping[str, Any] | None:
+        """A field Fortnox sends that the schema lacks: nothing is dropped. Inside an object
+        (a JSON column) it stays as it is; a top-level field becomes a new property of the
+        stream's schema, announced in a new SCHEMA message (SDK targets add the column)."""
+        if "." in path:
+            return {}
+        schema = inferred_schema(value)
+        if schema is None:
+            return None  # null: nothing to type it by yet (a later value will)
         self.logger.warning(
-            "Stream '%s': field '%s' is not in the stream's schema; left out of the records "
-            "(reported once per field)",
+            "Stream '%s': Fortnox sends field '%s', which the stream's schema lacks; added to "
+            "the schema as %s (a new SCHEMA message)",
             self.name,
             path,
+            schema["type"][0],
         )
+        sdk.evolve_schema(self, path, schema)
+        return schema
 
     def _report_invalid(self, path: str, value: Any) -> None:
         if path not in self._invalid_reported:
@@ -662,6 +796,10 @@ class FortnoxStream(RESTStream[int]):
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         record = self.normalizer(row)
+        if isinstance(row, Tombstone):
+            record[DELETED_AT] = utc_now().isoformat()
+        elif self.reports_deletes:
+            self._seen_keys.add(self.record_key(record))
         record[TENANT_ID] = self.tenant_id
         if context:
             for key in self.context_params.values():
@@ -689,10 +827,15 @@ class DocumentStream(FortnoxStream):
     fetch_details: ClassVar[bool] = True
     #: Key of the row list in the detail ("InvoiceRows"); left out of the header record.
     rows_key: ClassVar[str] = ""
+    #: Rows can be removed by editing the document (vouchers are corrected with new rows).
+    rows_editable: ClassVar[bool] = True
+    #: Fortnox fields of which one being set means the document's rows can no longer change.
+    final_when: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pending_rows: list[tuple[dict[str, Any], list[dict]]] = []
+        self._pending_rows: list[tuple[dict[str, Any], list[dict], range]] = []
+        self._row_counts: RowCounts | None = None
         self._pending_count = 0
         self._warned_no_rows = False
 
@@ -738,18 +881,39 @@ class DocumentStream(FortnoxStream):
             # header already emitted go out too.
             self.flush_rows()
 
+    @property
+    def removed_rows_reported(self) -> bool:
+        return self.rows_editable and self.config.get("detect_deletes", True)
+
+    def _begin_read(self, context: Context | None) -> None:
+        super()._begin_read(context)
+        self._row_counts = (
+            RowCounts(sdk.context_state(self, context)) if self.removed_rows_reported else None
+        )
+
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         rows = row.pop(self.rows_key, None) if self.rows_key else None
         record = super().post_process(row, context)
         if record is not None and isinstance(rows, list) and self.row_children:
             parent_key = {key: record.get(key) for key in self.primary_keys}
-            self._pending_rows.append((parent_key, rows))
-            self._pending_count += len(rows)
+            removed = range(0)
+            if self._row_counts is not None:
+                final = is_final(record, map(snake_case, self.final_when))
+                removed = self._row_counts.update(self.record_key(record), len(rows), final)
+            self._pending_rows.append((parent_key, rows, removed))
+            self._pending_count += len(rows) + len(removed)
         return record
+
+    def _finish_read(self, context: Context | None) -> None:
+        if self._row_counts is not None:
+            self._row_counts.save(sdk.context_state(self, context))
+        super()._finish_read(context)
 
     def write_checkpoint(self, context: Context | None) -> None:
         # The checkpoint names documents whose rows are out too.
         self.flush_rows()
+        if self._row_counts is not None:
+            self._row_counts.save(sdk.context_state(self, context))
         super().write_checkpoint(context)
 
     def flush_rows(self) -> None:
@@ -777,10 +941,12 @@ class RowStream(FortnoxStream):
         parent = cls.parent_stream_type
         if "scope" not in vars(cls) and parent is not None:
             cls.scope = parent.scope
+        # Rows removed from an edited document are tombstoned in the row stream.
+        cls.reports_row_removals = bool(getattr(parent, "rows_editable", False))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.pending: list[tuple[dict[str, Any], list[dict]]] = []
+        self.pending: list[tuple[dict[str, Any], list[dict], range]] = []
 
     @property
     def state_partitioning_keys(self) -> list[str]:  # type: ignore[override]
@@ -799,7 +965,9 @@ class RowStream(FortnoxStream):
         return bool(super().emit_activate_version_messages)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        for parent_key, rows in self.pending:
+        for parent_key, rows, removed in self.pending:
             for index, row in enumerate(rows, start=1):
                 if isinstance(row, dict):
                     yield {**row, ROW_INDEX: index, **parent_key}
+            for index in removed:  # rows the document no longer has
+                yield Tombstone({ROW_INDEX: index, **parent_key})

@@ -90,8 +90,9 @@ class InvalidValue(ValueError):
 Coercer = Callable[[Any], Any]
 # Called with (property path, offending value) when a value is replaced by null.
 InvalidValueHandler = Callable[[str, Any], None]
-# Called with the property path of a field the schema does not list (once per field).
-UnknownFieldHandler = Callable[[str], None]
+# Called with the property path and value of a field the schema does not list; returns the
+# schema to read it with from now on ({} keeps it as it is), or None to leave it out this time.
+UnknownFieldHandler = Callable[[str, Any], "Mapping[str, Any] | None"]
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -237,18 +238,14 @@ def _rename_all(value: Any) -> Any:
     return value
 
 
-# The plan step of a field that is not in the schema: left out of the record.
-_DROPPED: tuple[str, Coercer] = ("", _rename_all)
-
-
 class RecordNormalizer:
     """Renames and coerces one raw Fortnox object (and everything nested in it) to a schema.
 
     The result conforms to the schema on its own, so the SDK's second conformance pass is off
-    (`TYPE_CONFORMANCE_LEVEL = NONE` on the streams): fields the schema does not list are left
-    out (and reported once each through `on_unknown`), also inside nested objects whose schema
-    lists properties, unless the schema allows `additionalProperties`; values are JSON-ready
-    (str, int, Decimal, bool, None, lists and dicts of them).
+    (`TYPE_CONFORMANCE_LEVEL = NONE` on the streams). A field the schema does not list (also
+    inside nested objects) is handed to `on_unknown`, which says how to read it from then on
+    (the stream adds it to its schema) or to leave it out for now; without a handler it is left
+    out. Values are JSON-ready (str, int, Decimal, bool, None, lists and dicts of them).
     """
 
     def __init__(
@@ -261,7 +258,7 @@ class RecordNormalizer:
         self._on_invalid = on_invalid
         self._on_unknown = on_unknown
         self._path = path
-        self._properties: Mapping[str, Any] = schema.get("properties") or {}
+        self._properties: dict[str, Any] = dict(schema.get("properties") or {})
         self._keep_unknown = bool(schema.get("additionalProperties"))
         # raw key -> (output key, coercer); filled lazily, as Fortnox adds fields over time.
         self._plan: dict[str, tuple[str, Coercer]] = {}
@@ -272,22 +269,24 @@ class RecordNormalizer:
         for key, value in raw.items():
             step = plan.get(key)
             if step is None:
-                step = plan[key] = self._compile(key)
-            if step is _DROPPED:
-                continue
+                step = self._compile(key, value)
+                if step is None:
+                    continue  # unknown, left out this time
+                plan[key] = step
             name, coerce = step
             out[name] = coerce(value)
         return out
 
-    def _compile(self, raw_key: Any) -> tuple[str, Coercer]:
+    def _compile(self, raw_key: Any, value: Any) -> tuple[str, Coercer] | None:
         name = snake_case(str(raw_key))
         schema = self._properties.get(name)
         path = f"{self._path}.{name}" if self._path else name
         if schema is None and not self._keep_unknown:
-            if self._on_unknown is not None:
-                self._on_unknown(path)
-            return _DROPPED
-        return name, self._coercer(schema, path)
+            adopted = self._on_unknown(path, value) if self._on_unknown is not None else None
+            if adopted is None:
+                return None
+            schema = self._properties[name] = dict(adopted)
+        return name, self._coercer(schema or None, path)
 
     def _coercer(self, schema: Mapping[str, Any] | None, path: str) -> Coercer:
         if schema is None:

@@ -19,10 +19,14 @@ upgrade that changes it fails there, loudly, and nowhere else:
 - `tag_logger`: every log line of a stream, the SDK's own included, names the company.
 - `invoke_tap`: the command line runs the tap's own `run()` (one company, or many side by
   side), where the SDK's `Tap.invoke` calls its final `sync_all()`.
+- `evolve_schema`: a field Fortnox sends that the schema lacks becomes a property of this
+  stream's schema (and of its catalog schema), its stream maps are rebuilt from it, and the new
+  SCHEMA message is written before the next record.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Callable
@@ -101,3 +105,19 @@ def invoke_tap(
         validate_config=True,
     )
     run(tap)
+
+
+def evolve_schema(stream: Stream, name: str, property_schema: dict[str, Any]) -> None:
+    """Add property `name` to the stream's schema and write the new SCHEMA message."""
+    schema = copy.deepcopy(stream.schema)
+    schema["properties"][name] = property_schema
+    # An instance attribute shadows the class's schema descriptor (shared by every instance).
+    stream.__dict__["schema"] = schema
+    if stream._input_schema is not None:  # the catalog's schema, if one was given
+        catalog_schema = copy.deepcopy(stream._input_schema)
+        catalog_schema.setdefault("properties", {})[name] = property_schema
+        stream._input_schema = catalog_schema
+    stream._tap.mapper.register_raw_stream_schema(stream.name, schema, stream.primary_keys)
+    stream._stream_maps = None
+    if stream.selected:
+        stream._write_schema_message()

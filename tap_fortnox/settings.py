@@ -229,6 +229,18 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "for single streams).",
     ),
     th.Property(
+        "detect_deletes",
+        th.BooleanType,
+        default=True,
+        title="Detect deletes",
+        description=(
+            "Report records deleted in Fortnox (registers, payments) and rows removed from "
+            "edited documents as tombstones: records with the key and _sdc_deleted_at set. "
+            "Costs one list request per 500 records per sync for incremental streams whose "
+            "records can be deleted; nothing for the others."
+        ),
+    ),
+    th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
         default=False,

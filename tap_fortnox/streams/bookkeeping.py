@@ -22,6 +22,7 @@ from tap_fortnox.client import (
 class CostCentersStream(FortnoxStream):
     name = "cost_centers"
     scope = "costcenter"
+    deletable = True
     path = "/costcenters"
     records_key = "CostCenters"
     detail_key = "CostCenter"
@@ -29,13 +30,19 @@ class CostCentersStream(FortnoxStream):
 
 
 class ProjectsStream(FortnoxStream):
+    """Projects in full (the detail adds comments and the contact person): incremental, so a
+    sync fetches the details of changed projects only."""
+
     name = "projects"
     scope = "project"
+    deletable = True
     path = "/projects"
     records_key = "Projects"
     detail_key = "Project"
     detail_path = "/projects/{ProjectNumber}"
+    fetch_details = True
     primary_keys = (TENANT_ID, "project_number")
+    replication_key = SYNC_STARTED_AT
 
 
 class FinancialYearsStream(FortnoxStream):
@@ -57,6 +64,8 @@ class AccountsStream(FinancialYearChild, FortnoxStream):
 
     name = "accounts"
     scope = "bookkeeping"
+    sort_by = "number"
+    deletable = True
     path = "/accounts"
     records_key = "Accounts"
     detail_key = "Account"
@@ -82,6 +91,7 @@ class VouchersStream(FinancialYearChild, DocumentStream):
     detail_key = "Voucher"
     detail_path = "/vouchers/{VoucherSeries}/{VoucherNumber}"
     rows_key = "VoucherRows"
+    rows_editable = False  # a booked voucher is corrected with new rows; removed ones stay
     parent_stream_type = FinancialYearsStream
     primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number")
     replication_key = SYNC_STARTED_AT

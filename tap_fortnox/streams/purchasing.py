@@ -12,6 +12,7 @@ from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, Fortn
 class SuppliersStream(FortnoxStream):
     name = "suppliers"
     scope = "supplier"
+    deletable = True
     path = "/suppliers"
     records_key = "Suppliers"
     detail_key = "Supplier"
@@ -24,6 +25,7 @@ class SuppliersStream(FortnoxStream):
 class SupplierInvoicesStream(DocumentStream):
     name = "supplier_invoices"
     scope = "supplierinvoice"
+    final_when = ("Booked", "Cancelled")
     path = "/supplierinvoices"
     records_key = "SupplierInvoices"
     detail_key = "SupplierInvoice"
@@ -42,6 +44,7 @@ class SupplierInvoiceRowsStream(RowStream):
 class SupplierInvoicePaymentsStream(FortnoxStream):
     name = "supplier_invoice_payments"
     scope = "payment"
+    deletable = True
     path = "/supplierinvoicepayments"
     records_key = "SupplierInvoicePayments"
     detail_key = "SupplierInvoicePayment"

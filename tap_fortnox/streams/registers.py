@@ -18,6 +18,7 @@ class CompanyInformationStream(FortnoxStream):
 class CurrenciesStream(FortnoxStream):
     name = "currencies"
     scope = "currency"
+    deletable = True
     path = "/currencies"
     records_key = "Currencies"
     detail_key = "Currency"
@@ -27,6 +28,7 @@ class CurrenciesStream(FortnoxStream):
 class UnitsStream(FortnoxStream):
     name = "units"
     scope = "settings"
+    deletable = True
     path = "/units"
     records_key = "Units"
     detail_key = "Unit"
@@ -36,6 +38,7 @@ class UnitsStream(FortnoxStream):
 class LabelsStream(FortnoxStream):
     name = "labels"
     scope = "settings"
+    deletable = True
     path = "/labels"
     records_key = "Labels"
     detail_key = "Label"
@@ -45,6 +48,7 @@ class LabelsStream(FortnoxStream):
 class TermsOfPaymentsStream(FortnoxStream):
     name = "terms_of_payments"
     scope = "settings"
+    deletable = True
     path = "/termsofpayments"
     records_key = "TermsOfPayments"
     detail_key = "TermsOfPayment"
@@ -54,6 +58,7 @@ class TermsOfPaymentsStream(FortnoxStream):
 class TermsOfDeliveriesStream(FortnoxStream):
     name = "terms_of_deliveries"
     scope = "settings"
+    deletable = True
     path = "/termsofdeliveries"
     records_key = "TermsOfDeliveries"
     detail_key = "TermsOfDelivery"
@@ -63,6 +68,7 @@ class TermsOfDeliveriesStream(FortnoxStream):
 class WaysOfDeliveryStream(FortnoxStream):
     name = "ways_of_delivery"
     scope = "settings"
+    deletable = True
     path = "/wayofdeliveries"
     records_key = "WayOfDeliveries"
     detail_key = "WayOfDelivery"
@@ -72,6 +78,7 @@ class WaysOfDeliveryStream(FortnoxStream):
 class ModesOfPaymentsStream(FortnoxStream):
     name = "modes_of_payments"
     scope = "settings"
+    deletable = True
     path = "/modesofpayments"
     records_key = "ModesOfPayments"
     detail_key = "ModeOfPayment"
@@ -81,6 +88,7 @@ class ModesOfPaymentsStream(FortnoxStream):
 class PriceListsStream(FortnoxStream):
     name = "price_lists"
     scope = "price"
+    deletable = True
     path = "/pricelists"
     records_key = "PriceLists"
     detail_key = "PriceList"

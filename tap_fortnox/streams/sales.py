@@ -12,6 +12,8 @@ from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, Fortn
 class CustomersStream(FortnoxStream):
     name = "customers"
     scope = "customer"
+    sort_by = "customernumber"
+    deletable = True
     path = "/customers"
     records_key = "Customers"
     detail_key = "Customer"
@@ -24,6 +26,8 @@ class CustomersStream(FortnoxStream):
 class ArticlesStream(FortnoxStream):
     name = "articles"
     scope = "article"
+    sort_by = "articlenumber"
+    deletable = True
     path = "/articles"
     records_key = "Articles"
     detail_key = "Article"
@@ -36,6 +40,8 @@ class ArticlesStream(FortnoxStream):
 class InvoicesStream(DocumentStream):
     name = "invoices"
     scope = "invoice"
+    final_when = ("Booked", "Cancelled")
+    sort_by = "documentnumber"
     path = "/invoices"
     records_key = "Invoices"
     detail_key = "Invoice"
@@ -54,6 +60,7 @@ class InvoiceRowsStream(RowStream):
 class InvoicePaymentsStream(FortnoxStream):
     name = "invoice_payments"
     scope = "payment"
+    deletable = True
     path = "/invoicepayments"
     records_key = "InvoicePayments"
     detail_key = "InvoicePayment"
@@ -66,6 +73,8 @@ class InvoicePaymentsStream(FortnoxStream):
 class OrdersStream(DocumentStream):
     name = "orders"
     scope = "order"
+    final_when = ("Cancelled", "InvoiceReference")
+    sort_by = "documentnumber"
     path = "/orders"
     records_key = "Orders"
     detail_key = "Order"
@@ -84,6 +93,7 @@ class OrderRowsStream(RowStream):
 class OffersStream(DocumentStream):
     name = "offers"
     scope = "offer"
+    final_when = ("Cancelled", "OrderReference")
     path = "/offers"
     records_key = "Offers"
     detail_key = "Offer"
@@ -167,6 +177,7 @@ class PricesStream(FortnoxStream):
 
     name = "prices"
     scope = "price"
+    deletable = True
     path = "/prices"
     records_key = "Prices"
     detail_key = "Price"

@@ -63,24 +63,54 @@ def test_names_are_snake_case_at_every_depth():
     }
 
 
-def test_fields_not_in_the_schema_are_left_out_and_reported_once_each():
-    unknown: list[str] = []
-    normalizer = RecordNormalizer(SCHEMA, on_unknown=unknown.append)
+def test_a_field_not_in_the_schema_is_left_out_until_the_handler_types_it():
+    asked: list[tuple[str, object]] = []
+
+    def later(path, value):  # "not now" (a null) the first time, then a number
+        asked.append((path, value))
+        return {"type": ["number", "null"]} if value is not None else None
+
+    normalizer = RecordNormalizer(SCHEMA, on_unknown=later)
+    assert normalizer({"DocumentNumber": "7", "NewField": None}) == {"document_number": "7"}
+    assert normalizer({"DocumentNumber": "8", "NewField": "1.50"}) == {
+        "document_number": "8",
+        "new_field": Decimal("1.50"),
+    }
+    assert normalizer({"DocumentNumber": "9", "NewField": 2}) == {
+        "document_number": "9",
+        "new_field": 2,
+    }
+    assert asked == [("new_field", None), ("new_field", "1.50")]  # typed once, then compiled
+
+
+def test_unknown_fields_inside_objects_and_rows_are_kept_when_the_handler_says_so():
+    asked: list[str] = []
+
+    def keep(path, value):
+        asked.append(path)
+        return {}
+
+    normalizer = RecordNormalizer(SCHEMA, on_unknown=keep)
     raw = {
         "DocumentNumber": "7",
-        "NewField": 1,
         "EDIInformation": {"EDIStatus": "SENT", "EDINew": "x"},
-        "Rows": [{"Price": 1, "RowNew": 2}, {"Price": 2, "RowNew": 3}],
+        "Rows": [{"Price": 1, "RowNew": {"A": 2}}, {"Price": 2, "RowNew": 3}],
         "FreeForm": {"Anything": 1},  # an object schema without properties keeps everything
     }
     for _ in range(3):
         assert normalizer(raw) == {
             "document_number": "7",
-            "edi_information": {"edi_status": "SENT"},
-            "rows": [{"price": 1}, {"price": 2}],
+            "edi_information": {"edi_status": "SENT", "edi_new": "x"},
+            "rows": [{"price": 1, "row_new": {"a": 2}}, {"price": 2, "row_new": 3}],
             "free_form": {"anything": 1},
         }
-    assert unknown == ["new_field", "edi_information.edi_new", "rows.row_new"]
+    assert asked == ["edi_information.edi_new", "rows.row_new"]
+
+
+def test_without_a_handler_unknown_fields_are_left_out():
+    assert RecordNormalizer(SCHEMA)({"DocumentNumber": "7", "NewField": 1}) == {
+        "document_number": "7"
+    }
 
 
 def test_additional_properties_keep_unknown_fields():

@@ -44,19 +44,25 @@ def test_request_sender_authenticates_validates_and_retries_through_the_stream(t
 def test_sync_rows_runs_one_child_sync_with_schema_records_and_state(tap):
     select(tap, ["invoices", "invoice_rows"])
     child = tap.streams["invoice_rows"]
-    child.pending = [({"tenant_id": "1", "document_number": "7"}, [{"Price": 1}, {"Price": 2}])]
+    child.pending = [
+        ({"tenant_id": "1", "document_number": "7"}, [{"Price": 1}, {"Price": 2}], range(3, 4))
+    ]
     with capture_stdout() as out:
         assert sdk.sync_rows(child) is True
     messages = parse_messages(out.getvalue())
-    assert [m["type"] for m in messages] == ["SCHEMA", "RECORD", "RECORD", "STATE"]
-    assert [m["record"]["row_index"] for m in messages if m["type"] == "RECORD"] == [1, 2]
+    assert [m["type"] for m in messages] == ["SCHEMA", "RECORD", "RECORD", "RECORD", "STATE"]
+    records = [m["record"] for m in messages if m["type"] == "RECORD"]
+    assert [r["row_index"] for r in records] == [1, 2, 3]
+    assert [r.get("_sdc_deleted_at") is not None for r in records] == [False, False, True]
 
 
 def test_sync_rows_reports_a_record_limit_instead_of_raising(tap):
     select(tap, ["invoices", "invoice_rows"])
     child = tap.streams["invoice_rows"]
     child.ABORT_AT_RECORD_COUNT = 1
-    child.pending = [({"tenant_id": "1", "document_number": "7"}, [{"Price": 1}, {"Price": 2}])]
+    child.pending = [
+        ({"tenant_id": "1", "document_number": "7"}, [{"Price": 1}, {"Price": 2}], range(3, 4))
+    ]
     with capture_stdout():
         assert sdk.sync_rows(child) is False
 

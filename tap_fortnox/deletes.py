@@ -1,0 +1,94 @@
+"""Deletes as data: records Fortnox no longer has, and rows gone from edited documents.
+
+`lastmodified` never reports a deletion, so a stream whose records can be deleted in Fortnox
+(`deletable`) remembers the keys it has seen (state `known_keys`, compact, see keyset.py) and
+after each read compares them with the keys Fortnox has now: a full read sees them all; an
+incremental read lists the keys (list pages only, 500 keys per request). Each key gone is
+emitted as a tombstone: a RECORD with the stream's key and `_sdc_deleted_at`, which SDK targets
+store (`where _sdc_deleted_at is null` gives the live rows). A key listing that changes while it
+is read (records added or deleted between its pages) is not trusted: no tombstone then, the next
+sync looks again.
+
+A document whose rows can still be edited (not booked, cancelled or invoiced) is remembered with
+its row count (state `row_counts`); when it is read again with fewer rows, the rows past its new
+end are tombstoned in its row stream. Documents that can no longer change need no memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, MutableMapping
+from decimal import Decimal
+from typing import Any
+
+from tap_fortnox import keyset
+
+DELETED_AT = "_sdc_deleted_at"
+KNOWN_KEYS = "known_keys"
+ROW_COUNTS = "row_counts"
+
+Key = tuple[str, ...]
+
+#: The schema property every stream that reports deletes carries.
+DELETED_AT_SCHEMA = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "description": "When the tap found the record gone from Fortnox: a tombstone, only the "
+    "key is set. Null for live records",
+}
+
+
+class Tombstone(dict):
+    """A deleted record: its key fields (snake_case) and nothing else."""
+
+
+def known_keys(state: Mapping[str, Any]) -> set[Key] | None:
+    """The keys the previous sync knew; None when it kept none (first sync, or upgraded)."""
+    encoded = state.get(KNOWN_KEYS)
+    return None if encoded is None else set(keyset.decode(encoded))
+
+
+def save_known_keys(state: MutableMapping[str, Any], keys: Iterable[Key]) -> None:
+    state[KNOWN_KEYS] = keyset.encode(keys)
+
+
+def is_final(record: Mapping[str, Any], fields: Iterable[str]) -> bool:
+    """Whether a document can no longer change: one of `fields` (booked, cancelled, the
+    invoice an order became...) is set. Fortnox writes "0" for "no invoice yet"."""
+    return any(record.get(name) not in (None, "", "0", 0, False) for name in fields)
+
+
+class RowCounts:
+    """How many rows each document that can still change had when it was last read."""
+
+    def __init__(self, state: Mapping[str, Any]) -> None:
+        self._counts: dict[Key, int] = {
+            key[:-1]: int(key[-1]) for key in keyset.decode(state.get(ROW_COUNTS))
+        }
+
+    def update(self, key: Key, rows: int, final: bool) -> range:
+        """Record the document's rows now; the row indexes (1-based) it no longer has."""
+        before = self._counts.pop(key, 0)
+        if not final:
+            self._counts[key] = rows
+        return range(rows + 1, before + 1)
+
+    def save(self, state: MutableMapping[str, Any]) -> None:
+        state[ROW_COUNTS] = keyset.encode((*key, str(n)) for key, n in self._counts.items())
+
+
+def inferred_schema(value: Any) -> dict[str, Any] | None:
+    """The schema for a field Fortnox sends that the stream's schema lacks, from its first
+    non-null value; None for null (nothing to go by yet)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        kind: dict[str, Any] = {"type": ["boolean", "null"]}
+    elif isinstance(value, (int, float, Decimal)):
+        kind = {"type": ["number", "null"]}
+    elif isinstance(value, Mapping):
+        kind = {"type": ["object", "null"]}
+    elif isinstance(value, list):
+        kind = {"type": ["array", "null"], "items": {}}
+    else:
+        kind = {"type": ["string", "null"]}
+    return {**kind, "description": "Sent by Fortnox, not in the tap's schema: added when seen"}

@@ -105,7 +105,7 @@ SYNC_STARTED_AT = "sync_started_at"
 ROW_INDEX = "row_index"
 TENANT_ID = "tenant_id"
 YEAR = "year"
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a list item's field in `detail_path`
+PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a list item's field in `detail_path`
 
 
 # How many document rows a header stream collects before handing them to its row streams.
@@ -224,7 +224,7 @@ class FortnoxStream(RESTStream[int]):
         fields = self._item_key_fields
         if fields is None:
             if self.detail_path is not None:
-                fields = tuple(_PLACEHOLDER.findall(self.detail_path))
+                fields = tuple(PLACEHOLDER.findall(self.detail_path))
             else:
                 raw = {snake_case(name): name for name in item}
                 wanted = [key for key in self.primary_keys or () if key not in (TENANT_ID, YEAR)]
@@ -505,7 +505,7 @@ class FortnoxStream(RESTStream[int]):
         """`detail_path` filled with the list item's (URL-quoted) identifying fields."""
         assert self.detail_path is not None
         values: dict[str, str] = {}
-        for field in _PLACEHOLDER.findall(self.detail_path):
+        for field in PLACEHOLDER.findall(self.detail_path):
             value = item.get(field)
             if value is None or str(value).strip() == "":
                 raise FortnoxAPIError(

@@ -72,6 +72,9 @@ class RowCounts:
             self._counts[key] = rows
         return range(rows + 1, before + 1)
 
+    def counts(self) -> dict[Key, int]:
+        return dict(self._counts)
+
     def save(self, state: MutableMapping[str, Any]) -> None:
         state[ROW_COUNTS] = keyset.encode((*key, str(n)) for key, n in self._counts.items())
 

@@ -93,7 +93,7 @@ class OrderRowsStream(RowStream):
 class OffersStream(DocumentStream):
     name = "offers"
     scope = "offer"
-    final_when = ("Cancelled", "OrderReference")
+    final_when = ("Cancelled",)  # one that became an order can still be edited [U]
     path = "/offers"
     records_key = "Offers"
     detail_key = "Offer"

@@ -40,6 +40,11 @@ SNAKE = re.compile(r"^_?[a-z][a-z0-9_]*$")
 # Records changed (and created) in the sandbox between the two runs, by Fortnox resource.
 TOUCHED = {"customers": 3, "articles": 2, "invoices": 3, "vouchers": 3, "supplierinvoices": 2}
 CREATED = {"customers": 2, "invoices": 2}
+# ... deleted, documents edited (their last row removed), and a field Fortnox starts sending.
+DELETED = {"suppliers": 1, "units": 1, "invoicepayments": 1}
+EDITED = {"orders": 2}
+ADDED_FIELD = ("projects", "ProjectManager", "Anna Lind")
+LIVE = '"_sdc_deleted_at" is null'  # target-postgres keeps tombstones as soft deletes
 # SQL types the contract promises (DESIGN.md "Records"), beyond the generic schema check.
 PROMISED_TYPES = {
     ("customers", "customer_number"): "text",
@@ -77,8 +82,9 @@ class Warehouse:
         return dict(rows)
 
     def select(self, table: str, columns: list[str]) -> list[tuple]:
+        """The live rows (tombstones left out)."""
         cols = ", ".join(f'"{c}"' for c in columns)
-        return self.conn.execute(f'select {cols} from "{SCHEMA}"."{table}"').fetchall()
+        return self.conn.execute(f'select {cols} from "{SCHEMA}"."{table}" where {LIVE}').fetchall()
 
     def duplicates(self, table: str, keys: tuple[str, ...]) -> int:
         cols = ", ".join(f'"{k}"' for k in keys)
@@ -284,16 +290,39 @@ def test_second_run_upserts_changes_without_duplicates(pipeline, warehouse):
     changed = {resource: sandbox.touch(resource, count) for resource, count in TOUCHED.items()}
     created = {r: sandbox.touch(r, count, create=True) for r, count in CREATED.items()}
     before = {s.name: len(warehouse.select(s.name, [TENANT_ID])) for s in streams()}
+    deleted = {
+        r: sandbox.control("POST", "delete", {"resource": r, "count": n})["keys"]
+        for r, n in DELETED.items()
+    }
+    edited = {
+        r: sandbox.control("POST", "remove_rows", {"resource": r, "count": n})["keys"]
+        for r, n in EDITED.items()
+    }
+    resource, field, value = ADDED_FIELD
+    sandbox.control("POST", "add_field", {"resource": resource, "name": field, "value": value})
     sandbox.control("POST", "counters/reset")
 
     pipeline.run()
 
-    # Tables equal the changed sandbox, value for value, with no duplicate keys.
+    # Live rows equal the changed sandbox, value for value, with no duplicate keys: deleted
+    # records and removed rows are tombstoned, the new field is a new column.
     counts = check_matches_sandbox(warehouse, sandbox)
     requests = sandbox.control("GET", "counters")["by_path"]
+    for resource, keys in deleted.items():
+        stream = by_resource[resource]
+        tombstones = warehouse.conn.execute(
+            f'select count(*) from "{SCHEMA}"."{stream.name}" where not ({LIVE})'
+        ).fetchone()[0]
+        assert tombstones == len(keys), stream.name
+        assert counts[stream.name] == before[stream.name] - len(keys), stream.name
+    for resource, keys in edited.items():
+        rows = next(s for s in streams() if s.parent is by_resource[resource].cls)
+        assert counts[rows.name] == before[rows.name] - len(keys), rows.name
+    assert warehouse.columns("projects")["project_manager"] in ("text", "character varying")
+    assert {row[0] for row in warehouse.select("projects", ["project_manager"])} == {value}
     for resource, keys in changed.items():
         stream = by_resource[resource]
-        new = len(created.get(resource, []))
+        new = len(created.get(resource, [])) - len(deleted.get(resource, []))
         assert counts[stream.name] == before[stream.name] + new, stream.name
         # Each changed record's stamp arrived (as an update of the existing row).
         text_columns = [c for c, t in warehouse.columns(stream.name).items() if t == "text"]

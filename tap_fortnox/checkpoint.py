@@ -45,6 +45,9 @@ class Checkpoint:
     lastmodified: str | None
     page: int = 1
     after: deque[Key] = field(default_factory=lambda: deque(maxlen=KEYS_KEPT))
+    #: "list" while the list is read; "rows" while a year's SIE file is (`after` then names
+    #: vouchers of the file).
+    phase: str = "list"
 
     @classmethod
     def from_state(cls, value: Any) -> Checkpoint | None:
@@ -55,7 +58,8 @@ class Checkpoint:
             maxlen=KEYS_KEPT,
         )
         page = int(value.get("page") or 1)
-        return cls(str(value["started"]), value.get("lastmodified"), max(1, page), after)
+        phase = str(value.get("phase") or "list")
+        return cls(str(value["started"]), value.get("lastmodified"), max(1, page), after, phase)
 
     def to_state(self) -> dict[str, Any]:
         return {
@@ -63,6 +67,7 @@ class Checkpoint:
             "lastmodified": self.lastmodified,
             "page": self.page,
             "after": [list(key) for key in self.after],
+            "phase": self.phase,
         }
 
     def passed(self, key: Key | None, page: int) -> None:

@@ -229,6 +229,20 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "for single streams).",
     ),
     th.Property(
+        "voucher_rows_source",
+        th.StringType,
+        default="auto",
+        allowed_values=["auto", "sie", "details"],
+        title="Voucher rows source",
+        description=(
+            "Where voucher rows (the general ledger) come from: `auto` (default) reads each "
+            "financial year's SIE 4 export, one request per year with changed vouchers, and "
+            "falls back to the voucher details for a year whose file is refused or broken; "
+            "`sie` makes that an error; `details` fetches every changed voucher's detail (one "
+            "request per voucher). account_balances and period_balances always come from SIE."
+        ),
+    ),
+    th.Property(
         "detect_deletes",
         th.BooleanType,
         default=True,

@@ -31,6 +31,7 @@ from fortnox_sandbox.resources import RESOURCES, SINGLES
 from scripts.bench.sink import capture_stdout
 from tap_fortnox.client import ROW_INDEX, TENANT_ID, YEAR, FortnoxStream, RowStream
 from tap_fortnox.normalize import snake_case
+from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
 from tap_fortnox.tap import TapFortnox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +56,9 @@ def parent_of(tap: TapFortnox, stream: FortnoxStream) -> FortnoxStream | None:
 
 
 def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
-    """Whether the sandbox answers this stream (rows: whether it answers their documents)."""
-    if isinstance(stream, RowStream):
+    """Whether the sandbox answers this stream (rows and balances: whether it answers their
+    documents)."""
+    if isinstance(stream, (RowStream, FedStream)):
         parent = parent_of(tap, stream)
         return parent is not None and is_served(sb, tap, parent)
     resource = resource_of(stream)
@@ -112,12 +114,25 @@ def minimum_requests(
             continue
         res = RESOURCES[resource]
         lists = details = 0
+        files = 0
         for _year, coll in _collections(sb, resource, tenant_id):
             changed = coll.select(since if res.lastmodified else None).total
             lists += max(1, math.ceil(changed / stream.page_size)) if res.paged else 1
             details += changed if _fetches_details(stream) else 0
+            files += bool(changed) and reads_sie(stream)
         needs[resource] = Need(lists, details)
+        if files:
+            needs["sie/4"] = Need(0, files)  # one SIE file per financial year with changes
     return needs
+
+
+def reads_sie(stream: FortnoxStream) -> bool:
+    """Whether the stream reads its rows (or balances) from the years' SIE files."""
+    return (
+        isinstance(stream, LedgerStream)
+        and stream.rows_source != SOURCE_DETAILS
+        and bool(stream.row_children or stream.fed_children)
+    )
 
 
 def api_requests_by_resource(sb: Sandbox, resources: Iterable[str]) -> Counter[str]:
@@ -184,7 +199,7 @@ def expected_keys(
         parent = parent_of(tap, stream)
         assert parent is not None
         rows_key = getattr(parent, "rows_key", "")
-        for year, detail in _raw_records(sb, parent, tenant_id, since):
+        for year, detail in _raw_records(sb, parent, tenant_id, since, details=True):
             parent_key = dict(
                 zip(parent.primary_keys, _raw_key(parent, detail, tenant_id, year, {}), strict=True)
             )
@@ -198,7 +213,12 @@ def expected_keys(
 
 
 def _raw_records(
-    sb: Sandbox, stream: FortnoxStream, tenant_id: str, since: float | None = None
+    sb: Sandbox,
+    stream: FortnoxStream,
+    tenant_id: str,
+    since: float | None = None,
+    *,
+    details: bool = False,
 ) -> Iterable[tuple[int, dict[str, Any]]]:
     resource = resource_of(stream)
     assert resource is not None
@@ -214,7 +234,8 @@ def _raw_records(
                 continue
             # What the tap emits: the list item, merged with the detail where it fetches one.
             item = Api._item(tenant, res, coll, pos, detail)
-            yield year, ({**item, **detail} if _fetches_details(stream) else item)
+            whole = details or _fetches_details(stream)
+            yield year, ({**item, **detail} if whole else item)
 
 
 # --- running the tap ------------------------------------------------------------------------

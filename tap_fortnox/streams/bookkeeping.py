@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_fortnox.client import (
     SYNC_STARTED_AT,
     TENANT_ID,
     YEAR,
-    DocumentStream,
     FinancialYearChild,
     FortnoxStream,
     RowStream,
 )
+from tap_fortnox.sie_ledger import FedStream, LedgerStream
 
 
 class CostCentersStream(FortnoxStream):
@@ -83,7 +84,9 @@ class VoucherSeriesStream(FinancialYearChild, FortnoxStream):
     primary_keys = (TENANT_ID, YEAR, "code")
 
 
-class VouchersStream(FinancialYearChild, DocumentStream):
+class VouchersStream(FinancialYearChild, LedgerStream):
+    """Vouchers per financial year; their rows from the year's SIE file (sie_ledger.py)."""
+
     name = "vouchers"
     scope = "bookkeeping"
     path = "/vouchers"
@@ -101,6 +104,69 @@ class VoucherRowsStream(RowStream):
     name = "voucher_rows"
     parent_stream_type = VouchersStream
     primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number", "row_index")
+
+
+def _balance_schema(*properties: th.Property) -> dict:
+    return th.PropertiesList(
+        th.Property(TENANT_ID, th.StringType, required=True),
+        th.Property(YEAR, th.IntegerType, required=True, description="The financial-year id"),
+        th.Property("account", th.IntegerType, required=True),
+        *properties,
+    ).to_dict()
+
+
+class AccountBalancesStream(FinancialYearChild, FedStream):
+    """Each account's opening and closing balance (balance accounts) or result (result
+    accounts) in a financial year, from its SIE file (#IB, #UB, #RES)."""
+
+    name = "account_balances"
+    scope = "bookkeeping"
+    parent_stream_type = VouchersStream
+    primary_keys = (TENANT_ID, YEAR, "account")
+    schema = _balance_schema(
+        th.Property("account_description", th.StringType, description="From the file's #KONTO"),
+        th.Property("opening_balance", th.NumberType, description="#IB: debit positive"),
+        th.Property("opening_quantity", th.NumberType),
+        th.Property("closing_balance", th.NumberType, description="#UB: debit positive"),
+        th.Property("closing_quantity", th.NumberType),
+        th.Property("result", th.NumberType, description="#RES: the year's result"),
+        th.Property("result_quantity", th.NumberType),
+    )
+
+
+class PeriodBalancesStream(FinancialYearChild, FedStream):
+    """Each month's amount per account in a financial year, from its SIE file (#PSALDO)."""
+
+    name = "period_balances"
+    scope = "bookkeeping"
+    ledger_part = "periods"
+    parent_stream_type = VouchersStream
+    primary_keys = (TENANT_ID, YEAR, "account", "month")
+    schema = _balance_schema(
+        th.Property("month", th.DateType, required=True, description="The month's first day"),
+        th.Property("amount", th.NumberType, description="The month's amount: debit positive"),
+        th.Property("quantity", th.NumberType),
+    )
+
+
+class ObjectPeriodBalancesStream(FinancialYearChild, FedStream):
+    """Each month's amount per account and cost centre (dimension 1) or project (dimension 6)
+    in a financial year, from its SIE file (#PSALDO with an object)."""
+
+    name = "object_period_balances"
+    scope = "bookkeeping"
+    ledger_part = "object_periods"
+    parent_stream_type = VouchersStream
+    primary_keys = (TENANT_ID, YEAR, "account", "month", "dimension", "object")
+    schema = _balance_schema(
+        th.Property("month", th.DateType, required=True, description="The month's first day"),
+        th.Property(
+            "dimension", th.IntegerType, required=True, description="1 cost centre, 6 project"
+        ),
+        th.Property("object", th.StringType, required=True, description="Its code"),
+        th.Property("amount", th.NumberType, description="The month's amount: debit positive"),
+        th.Property("quantity", th.NumberType),
+    )
 
 
 class PredefinedAccountsStream(FortnoxStream):

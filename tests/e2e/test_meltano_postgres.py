@@ -328,6 +328,11 @@ def test_second_run_upserts_changes_without_duplicates(pipeline, warehouse):
         text_columns = [c for c, t in warehouse.columns(stream.name).items() if t == "text"]
         rows = warehouse.select(stream.name, text_columns)
         assert sum(stamped(row) for row in rows) == len(keys), f"{stream.name}: {keys}"
+        if resource == "vouchers":
+            # Their rows from the SIE file of the one financial year with changes.
+            assert requests.get("/3/sie/4") == 1
+            assert not [p for p in requests if p.startswith("/3/vouchers/")]
+            continue
         # Incremental: only changed documents were fetched again, not every one.
         details = sum(n for path, n in requests.items() if path.startswith(f"/3/{resource}/"))
         assert len(keys) + new <= details < before[stream.name], (resource, details)

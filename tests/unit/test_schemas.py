@@ -15,6 +15,10 @@ BY_NAME = {stream.name: stream for stream in STREAM_TYPES}
 
 
 def schema_of(stream_type) -> dict:
+    """The committed schema file, or the schema the class declares (streams read from SIE)."""
+    declared = vars(stream_type).get("schema")
+    if isinstance(declared, dict):
+        return declared
     path = generate_schemas.SCHEMA_DIR / f"{stream_type.name}.json"
     return json.loads(path.read_text(encoding="utf-8"))
 

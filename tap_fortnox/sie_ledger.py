@@ -1,0 +1,361 @@
+"""The general ledger from Fortnox's SIE 4 export: a financial year's voucher rows and balances
+from one request (`GET /3/sie/4?financialyear={Id}`), parsed as it streams in (sie.py).
+
+`LedgerStream` (vouchers) reads a year's voucher list for the headers (the list item carries
+the header's fields; not the header's `CostCenter`/`Project`, which the rows carry) and, when
+vouchers changed, the year's SIE file for their rows: one request per financial year with
+changes, however many changed. The rows come out as the voucher detail gives them
+(`VoucherRows`): `Account`, `Debit`/`Credit` from the signed amount, `CostCenter` and `Project`
+from the row's objects of dimension 1 and 6, `TransactionInformation` from the row text,
+`Quantity`, `Removed` for a removed row (#BTRANS) at its position, an added row (#RTRANS and the
+#TRANS repeating it) once, and `Description`, the account's name, from the file's #KONTO. What
+the file leaves empty is what the JSON API writes for nothing: "" for no cost centre, project or
+text, 0 for no quantity.
+
+If the SIE file is refused (scope, licence, 404), cut short or malformed, one warning names the
+year (and the line) and that year's rows are read from the voucher details instead
+(`voucher_rows_source: auto`, the default); `sie` makes it an error, `details` never uses SIE.
+
+The same file gives the year's balances (`FedStream`s): per account the opening (#IB) and
+closing (#UB) balance or the result (#RES), per account and month (#PSALDO) the month's amount,
+and the same per cost centre (dimension 1) and project (dimension 6) where the file splits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+import requests
+from singer_sdk.helpers.types import Context
+
+from tap_fortnox import sdk
+from tap_fortnox.checkpoint import STATE_KEY, Checkpoint
+from tap_fortnox.client import ROW_FLUSH_SIZE, TENANT_ID, YEAR, DocumentStream, FortnoxStream
+from tap_fortnox.errors import FortnoxAPIError, NotFoundError, classify
+from tap_fortnox.sie import (
+    SieAccount,
+    SieBalance,
+    SieEvent,
+    SieParseError,
+    SiePeriodBalance,
+    SieVoucher,
+    parse,
+)
+
+# Reading a large year's file can take minutes; a pause this long means the export stalled.
+SIE_READ_TIMEOUT_SECONDS = 600
+SIE_CHUNK_BYTES = 65536
+SOURCE_AUTO, SOURCE_SIE, SOURCE_DETAILS = "auto", "sie", "details"
+ROWS_SOURCES = (SOURCE_AUTO, SOURCE_SIE, SOURCE_DETAILS)
+# Vouchers whose rows the SIE file gave, kept in a rows-phase checkpoint.
+ROWS_PHASE = "rows"
+# In a year's state: its balances have been emitted (later only when its vouchers change).
+BALANCES_READ = "balances_read"
+
+VoucherKey = tuple[str, int]  # (series, number)
+
+
+def voucher_key(series: Any, number: Any) -> VoucherKey:
+    return (str(series), int(number))
+
+
+def voucher_rows(voucher: SieVoucher, names: Mapping[int, str]) -> list[dict[str, Any]]:
+    """The voucher's rows as the JSON API's `VoucherRows` (see the module doc)."""
+    return [
+        {
+            "Account": row.account,
+            "CostCenter": row.cost_center or "",
+            "Credit": row.credit,
+            "Debit": row.debit,
+            "Description": names.get(row.account, ""),
+            "Project": row.project or "",
+            "Quantity": row.quantity if row.quantity is not None else 0,
+            "Removed": row.removed,
+            "TransactionInformation": row.text or "",
+        }
+        for row in voucher.ledger_rows()
+    ]
+
+
+_BALANCE_FIELDS = {
+    "IB": ("opening_balance", "opening_quantity"),
+    "UB": ("closing_balance", "closing_quantity"),
+    "RES": ("result", "result_quantity"),
+}
+
+
+def _month(period: str) -> str:
+    """SIE's period YYYYMM as the first day of the month (ISO)."""
+    text = str(period).strip()
+    return date(int(text[:4]), int(text[4:6]), 1).isoformat()
+
+
+@dataclass
+class Balances:
+    """The year's balances and account names, gathered while the file is read."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    accounts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    object_periods: list[dict[str, Any]] = field(default_factory=list)
+
+    def take(self, event: SieEvent) -> None:
+        if isinstance(event, SieAccount):
+            self.names[event.number] = event.name
+        elif isinstance(event, SieBalance) and event.year_index == 0 and not event.objects:
+            names = _BALANCE_FIELDS.get(event.kind)
+            if names is not None:
+                entry = self.accounts.setdefault(event.account, {})
+                entry[names[0]], entry[names[1]] = event.amount, event.quantity
+        elif (
+            isinstance(event, SiePeriodBalance) and event.kind == "PSALDO" and event.year_index == 0
+        ):
+            record = {
+                "account": event.account,
+                "month": _month(event.period),
+                "amount": event.amount,
+                "quantity": event.quantity,
+            }
+            if not event.objects:
+                self.periods.append(record)
+            for dimension, code in event.objects:  # one object each in Fortnox's files
+                self.object_periods.append({**record, "dimension": dimension, "object": code})
+
+    def account_records(self) -> list[dict[str, Any]]:
+        return [
+            {"account": account, "account_description": self.names.get(account), **values}
+            for account, values in sorted(self.accounts.items())
+        ]
+
+
+class SieUnusable(Exception):
+    """The year's SIE file could not be read (the message says why, in one line)."""
+
+
+class FedStream(FortnoxStream):
+    """A stream whose records its parent hands over (`pending`), read from the parent's SIE
+    file: balances per financial year."""
+
+    #: Which balances: "accounts" (#IB, #UB, #RES), "periods" (#PSALDO per account) or
+    #: "object_periods" (#PSALDO per account and cost centre or project).
+    ledger_part: ClassVar[str] = "accounts"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending: list[dict[str, Any]] = []
+
+    @property
+    def state_partitioning_keys(self) -> list[str]:  # type: ignore[override]
+        return []
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        yield from self.pending
+
+    def records_from(self, balances: Balances) -> list[dict[str, Any]]:
+        """This stream's records of one year's file: account or period balances."""
+        if self.ledger_part == "accounts":
+            return balances.account_records()
+        return balances.periods if self.ledger_part == "periods" else balances.object_periods
+
+
+class LedgerStream(DocumentStream):
+    """Vouchers with their rows from the year's SIE file (see the module doc)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sie_fallback_years: set[Any] = set()
+
+    # --- which way ---------------------------------------------------------------------------
+
+    @property
+    def rows_source(self) -> str:
+        return str(self.config.get("voucher_rows_source") or SOURCE_AUTO)
+
+    @property
+    def fed_children(self) -> list[FedStream]:
+        return [c for c in self.child_streams if isinstance(c, FedStream) and c.selected]
+
+    @property
+    def details_enabled(self) -> bool:
+        if self.rows_source == SOURCE_DETAILS:
+            return super().details_enabled
+        return False  # the list gives the headers, the SIE file the rows
+
+    # --- reading a year ----------------------------------------------------------------------
+
+    def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        if self.rows_source == SOURCE_DETAILS:
+            yield from super()._read(context)
+            return
+        wanted: set[VoucherKey] | None = set()
+        resuming_rows = self._checkpoint is not None and self._saved_phase == ROWS_PHASE
+        if resuming_rows and not self._lastmodified:
+            wanted = None  # every voucher of the year; its headers were listed before the kill
+        else:
+            for item in FortnoxStream._read(self, context):
+                assert wanted is not None
+                wanted.add(voucher_key(item.get("VoucherSeries"), item.get("VoucherNumber")))
+                yield item
+        # The year's file when vouchers changed (for their rows, and the balances they move),
+        # or when balance streams have not had this year yet.
+        state = sdk.context_state(self, context)
+        balances_due = bool(self.fed_children) and not state.get(BALANCES_READ)
+        changed = wanted is None or bool(wanted)
+        if (changed and (self.row_children or self.fed_children)) or balances_due:
+            self._read_year_file(context, wanted)
+
+    def _begin_read(self, context: Context | None) -> None:
+        state = sdk.context_state(self, context).get(STATE_KEY)
+        saved = Checkpoint.from_state(state)
+        self._saved_phase = saved.phase if saved is not None else None
+        self._saved_after = set(saved.after) if saved is not None else set()
+        super()._begin_read(context)
+        if self._saved_phase == ROWS_PHASE:
+            self._resume = None  # the list is read again whole (or not at all), not resumed
+
+    def _read_year_file(self, context: Context | None, wanted: set[VoucherKey] | None) -> None:
+        year = (context or {}).get(YEAR)
+        try:
+            done = self._rows_from_sie(context, wanted)
+        except SieUnusable as exc:
+            if self.rows_source == SOURCE_SIE:
+                raise FortnoxAPIError(
+                    f"Stream '{self.name}' {dict(context or {})}: {exc}"
+                ) from None
+            self.logger.warning(
+                "Stream '%s' %s: %s; reading this year's voucher rows from the voucher details "
+                "instead",
+                self.name,
+                dict(context or {}),
+                exc,
+            )
+            self._sie_fallback_years.add(year)
+            self._rows_from_details(context, wanted, set())
+            return
+        if wanted is not None and wanted - done:
+            # Listed after the export was made (created during the sync): their details.
+            self._rows_from_details(context, wanted - done, done)
+
+    def _rows_from_sie(
+        self, context: Context | None, wanted: set[VoucherKey] | None
+    ) -> set[VoucherKey]:
+        """Queue the rows of the `wanted` vouchers (None: all) and the balances; the vouchers
+        whose rows were queued."""
+        year = (context or {}).get(YEAR)
+        balances = Balances()
+        done: set[VoucherKey] = set()
+        skipping = bool(self._saved_after)
+        try:
+            response = self._open_sie(year, context)
+            with response:
+                for event in parse(response.iter_content(SIE_CHUNK_BYTES)):
+                    if not isinstance(event, SieVoucher):
+                        balances.take(event)
+                        continue
+                    key = voucher_key(event.series, event.number)
+                    if skipping:  # a rows-phase checkpoint: these rows went out before
+                        skipping = key not in self._saved_after
+                        done.add(key)
+                        continue
+                    if wanted is not None and key not in wanted:
+                        continue
+                    self._queue_rows(context, key, voucher_rows(event, balances.names))
+                    done.add(key)
+                    if self._pending_count >= ROW_FLUSH_SIZE:
+                        self._flush_and_checkpoint(context, key)
+        except SieParseError as exc:
+            raise SieUnusable(
+                f"the SIE file of financial year {year} is malformed: {exc}"
+            ) from None
+        except (requests.RequestException, ConnectionError) as exc:
+            raise SieUnusable(
+                f"the SIE file of financial year {year} was cut short ({type(exc).__name__})"
+            ) from None
+        finally:
+            self.flush_rows()
+        self._hand_over_balances(context, balances)
+        if self.fed_children:
+            sdk.context_state(self, context)[BALANCES_READ] = True
+        return done
+
+    def _open_sie(self, year: Any, context: Context | None) -> requests.Response:
+        """The year's SIE 4 file, streamed, through the limiter, auth and retries."""
+        prepared = self.build_prepared_request(
+            method="GET",
+            url=f"{self.url_base}/sie/4",
+            params={"financialyear": year},
+            headers={**self.http_headers, "Accept": "*/*"},
+        )
+
+        def send(request: requests.PreparedRequest, _context: Context | None) -> Any:
+            response = self.requests_session.send(
+                self.authenticator(request),
+                stream=True,
+                timeout=(self.timeout, SIE_READ_TIMEOUT_SECONDS),
+            )
+            self.reach.answer()
+            self._requests_since_checkpoint += 1
+            if response.status_code >= 400:
+                problem = classify(self.name, response)  # reads the (small) error body
+                if problem is not None:
+                    raise problem
+            return response
+
+        try:
+            return self.request_decorator(send)(prepared, context)
+        except NotFoundError as exc:
+            raise SieUnusable(
+                f"Fortnox has no SIE export for financial year {year} ({exc})"
+            ) from None
+        except FortnoxAPIError as exc:
+            raise SieUnusable(f"the SIE file of financial year {year} was refused: {exc}") from None
+
+    def _queue_rows(self, context: Context | None, key: VoucherKey, rows: list[dict]) -> None:
+        parent_key = {
+            TENANT_ID: self.tenant_id,
+            YEAR: (context or {}).get(YEAR),
+            "voucher_series": key[0],
+            "voucher_number": key[1],
+        }
+        self._pending_rows.append((parent_key, rows, range(0)))
+        self._pending_count += len(rows)
+
+    def _flush_and_checkpoint(self, context: Context | None, last: VoucherKey) -> None:
+        """Rows out, then a rows-phase checkpoint naming the last voucher whose rows are out."""
+        self.flush_rows()
+        checkpoint = self._checkpoint
+        if checkpoint is None:
+            return
+        checkpoint.phase = ROWS_PHASE
+        checkpoint.after.clear()
+        checkpoint.after.append((last[0], str(last[1])))
+        sdk.context_state(self, context)[STATE_KEY] = checkpoint.to_state()
+        sdk.write_state(self)
+
+    def _rows_from_details(
+        self, context: Context | None, wanted: set[VoucherKey] | None, done: set[VoucherKey]
+    ) -> None:
+        """The voucher details' rows (the SIE file could not give them)."""
+        if wanted is None:  # every voucher of the year
+            listed = self._listed_keys(context) or set()
+            wanted = {voucher_key(series, number) for series, number in listed}
+        for series, number in sorted(wanted - done):
+            item = {"VoucherSeries": series, "VoucherNumber": number}
+            detail = self.fetch_detail(item, context)
+            if detail is not None:
+                self._queue_rows(context, (series, number), list(detail.get(self.rows_key) or []))
+            if self._pending_count >= ROW_FLUSH_SIZE:
+                self.flush_rows()
+        self.flush_rows()
+
+    def _hand_over_balances(self, context: Context | None, balances: Balances) -> None:
+        year = (context or {}).get(YEAR)
+        for child in self.fed_children:
+            child.pending = [{YEAR: year, **record} for record in child.records_from(balances)]
+            try:
+                sdk.sync_rows(child)
+            finally:
+                child.pending = []

@@ -1,0 +1,1 @@
+"""What the tests share: running the tap, reading what it emitted, what the sandbox says."""

@@ -190,15 +190,19 @@ class LedgerStream(DocumentStream):
         if self.rows_source == SOURCE_DETAILS:
             yield from super()._read(context)
             return
-        wanted: set[VoucherKey] | None = set()
-        resuming_rows = self._checkpoint is not None and self._saved_phase == ROWS_PHASE
-        if resuming_rows and not self._lastmodified:
-            wanted = None  # every voucher of the year; its headers were listed before the kill
-        else:
+        # Which vouchers' rows to take from the file: those listed now; in a full read of the
+        # year resumed part-way, every voucher in the file (the headers listed before the
+        # interruption are not listed again).
+        full_year = not self._lastmodified
+        listed: set[VoucherKey] = set()
+        if not (full_year and self._saved_phase == ROWS_PHASE):
+            resumed = self._resume is not None
             for item in FortnoxStream._read(self, context):
-                assert wanted is not None
-                wanted.add(voucher_key(item.get("VoucherSeries"), item.get("VoucherNumber")))
+                listed.add(voucher_key(item.get("VoucherSeries"), item.get("VoucherNumber")))
                 yield item
+        else:
+            resumed = True
+        wanted: set[VoucherKey] | None = None if full_year and resumed else listed
         # The year's file when vouchers changed (for their rows, and the balances they move),
         # or when balance streams have not had this year yet.
         state = sdk.context_state(self, context)
@@ -211,10 +215,12 @@ class LedgerStream(DocumentStream):
         state = sdk.context_state(self, context).get(STATE_KEY)
         saved = Checkpoint.from_state(state)
         self._saved_phase = saved.phase if saved is not None else None
-        self._saved_after = set(saved.after) if saved is not None else set()
+        rows_phase = saved is not None and saved.phase == ROWS_PHASE
+        self._saved_after = set(saved.after) if rows_phase else set()
         super()._begin_read(context)
-        if self._saved_phase == ROWS_PHASE:
-            self._resume = None  # the list is read again whole (or not at all), not resumed
+        if self.rows_source != SOURCE_DETAILS and (rows_phase or self._lastmodified):
+            # Changed vouchers only: the list is read again whole, for the rows to take.
+            self._resume = None
 
     def _read_year_file(self, context: Context | None, wanted: set[VoucherKey] | None) -> None:
         year = (context or {}).get(YEAR)
@@ -257,7 +263,7 @@ class LedgerStream(DocumentStream):
                         continue
                     key = voucher_key(event.series, event.number)
                     if skipping:  # a rows-phase checkpoint: these rows went out before
-                        skipping = key not in self._saved_after
+                        skipping = (key[0], str(key[1])) not in self._saved_after
                         done.add(key)
                         continue
                     if wanted is not None and key not in wanted:

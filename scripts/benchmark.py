@@ -14,7 +14,11 @@ Prints, as ratios measured in one run:
    (cached) list pages in the same process, both writing Singer messages to /dev/null (also
    tap-fortnox with the SDK's defaults it replaces: simplejson writer, second type conformance;
    and the bare stream with the tap's msgspec writer);
-4. peak memory (VmHWM of a fresh `tap-fortnox` process, Linux) by sync size.
+4. peak memory (VmHWM of a fresh `tap-fortnox` process, Linux) by sync size;
+5. the general ledger: requests of the SIE path against one detail per voucher, SIE parsing;
+6. many companies side by side: wall time against the slowest and the sum, 100 companies' memory;
+7. resuming after SIGKILL: requests done twice, and what checkpoints cost in records per second;
+8. reporting deletes: the extra requests, and the state for 100,000 documents.
 """
 
 from __future__ import annotations
@@ -40,12 +44,17 @@ from singer_sdk.io_base import SingerWriter
 
 from fortnox_sandbox import Sandbox
 from fortnox_sandbox.resources import RESOURCES, SINGLES
-from scripts.bench import tapsync
 from scripts.bench.bare import bare_tap
-from scripts.bench.sink import timed_sync
+from scripts.bench.deletes import measure_deletes
+from scripts.bench.ledger import measure_ledger
+from scripts.bench.memory import peak_rss_mb
+from scripts.bench.resume import measure_resume
+from scripts.bench.tenants import measure_tenants
 from tap_fortnox.client import RowStream
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
+from tests.helpers import tapsync
+from tests.helpers.sink import timed_sync
 
 SDK_DEFAULTS = "tap-fortnox, SDK defaults"
 BARE_MSGSPEC = "bare stream + msgspec writer"
@@ -317,30 +326,6 @@ def choose_streams(counts: dict[str, int], target: int) -> list[str]:
     return chosen
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Peak resident memory (MB) and seconds of one `tap-fortnox` process, output to /dev/null.
-
-    Read from the process's own high-water mark (Linux /proc VmHWM) once it runs the tap:
-    ru_maxrss would also count the benchmark process it was forked from.
-    """
-    started = time.perf_counter()
-    process = tapsync.start_cli(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    proc = Path(f"/proc/{process.pid}")
-    peak_kb = 0
-    while process.poll() is None:
-        try:
-            if b"tap-fortnox" in (proc / "cmdline").read_bytes():  # exec'd: its own memory
-                for line in (proc / "status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak_kb = max(peak_kb, int(line.split()[1]))
-        except OSError:
-            pass  # exiting
-        time.sleep(0.02)
-    if process.returncode != 0:
-        raise SystemExit(f"tap-fortnox {' '.join(args)} failed with {process.returncode}")
-    return peak_kb / 1024, time.perf_counter() - started
-
-
 def measure_memory(target: int, scales: tuple[str, ...]) -> list[tuple[int, float]]:
     """Peak RSS of syncing the same streams at growing sandbox scales (same record shapes)."""
     with Sandbox(seed=1, scale=scales[-1], rate_limit=False) as sb:
@@ -374,7 +359,7 @@ def measure_memory(target: int, scales: tuple[str, ...]) -> list[tuple[int, floa
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller and shorter (a minute)")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip (1-4)")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip (1-8)")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(",")) - {""}
     logging.disable(logging.WARNING)  # no per-request logs in either tap being timed
@@ -408,6 +393,14 @@ def main(argv: list[str] | None = None) -> None:
             f"peak memory {results[-1][0]:,} vs {results[0][0]:,} records: {ratio:.2f} "
             f"(goal: flat, ~1.0)"
         )
+    if "5" not in skip:
+        goals += measure_ledger("small" if args.quick else "medium", not args.quick, say)
+    if "6" not in skip:
+        goals += measure_tenants(2 if args.quick else 4, say)
+    if "7" not in skip:
+        goals += measure_resume("small" if args.quick else "medium", say)
+    if "8" not in skip:
+        goals += measure_deletes("small" if args.quick else "medium", say)
     say()
     say(f"Summary ({time.perf_counter() - started:.0f} s):")
     for line in goals:

@@ -11,13 +11,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from scripts.bench import tapsync
-from scripts.bench.sink import capture_stdout
 from tap_fortnox.client import FortnoxStream, RowStream
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 from tests.helpers.ledger import expected_balances
+from tests.helpers.sink import capture_stdout
 
 ALL_STREAMS = [stream.name for stream in STREAM_TYPES]
 DETAIL_STREAMS = ["customers", "suppliers", "articles", "invoices", "supplier_invoices"]

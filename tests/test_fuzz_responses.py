@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.singerlib import RecordMessage
 
-from scripts.bench.tapsync import run_tap
 from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.paging import FortnoxPaginator
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
+from tests.helpers.tapsync import run_tap
 from tests.resilience.scripted import TENANT_ID, ScriptedFortnox
 
 scalars = (

@@ -1,2 +1,2 @@
-"""Helpers shared by scripts/benchmark.py and tests/resilience: running tap-fortnox against a
-Sandbox and relating its streams to the sandbox's own data."""
+"""The benchmark's sections (scripts/benchmark.py): each measures one goal against the sandbox,
+running the tap with the tests' helpers (tests/helpers)."""

@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from fortnox_sandbox import Sandbox
-from scripts.bench import tapsync
 from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
 from tap_fortnox.normalize import STOCKHOLM
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 
 pytestmark = pytest.mark.e2e
 

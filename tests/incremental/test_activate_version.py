@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from scripts.bench import tapsync
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 FULL_TABLE = "units"

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from scripts.bench import tapsync
 from tap_fortnox.incremental import pin_now
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 STREAMS = [

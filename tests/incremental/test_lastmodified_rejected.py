@@ -7,7 +7,7 @@ import dataclasses
 import logging
 
 from fortnox_sandbox.resources import RESOURCES
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from fortnox_sandbox.clock import Clock
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 STREAMS = ["financial_years", "accounts", "voucher_series", "vouchers", "voucher_rows"]

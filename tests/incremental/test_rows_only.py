@@ -4,7 +4,7 @@ changed documents; the header stream, selected later, still starts with a full r
 
 from __future__ import annotations
 
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 
 from fortnox_sandbox import Sandbox
-from scripts.bench import tapsync
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 
 # Records per list page in these tests: small, so every list has several pages to lose.
 PAGE_SIZE = 7

@@ -9,8 +9,8 @@ import logging
 
 import pytest
 
-from scripts.bench.tapsync import run_cli, run_tap, write_inputs
 from tap_fortnox.errors import FortnoxAPIError
+from tests.helpers.tapsync import run_cli, run_tap, write_inputs
 from tests.resilience.scripted import TENANT_ID, ScriptedFortnox, page_body
 
 LIMIT = 5

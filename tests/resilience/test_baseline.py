@@ -3,8 +3,8 @@ serves emits exactly the sandbox's records, with the fewest requests possible.""
 
 from __future__ import annotations
 
-from scripts.bench import tapsync
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 from tests.resilience.conftest import assert_complete, config_for
 
 

@@ -13,7 +13,7 @@ import socket
 
 import pytest
 
-from scripts.bench.tapsync import run_cli, write_inputs
+from tests.helpers.tapsync import run_cli, write_inputs
 
 SECRET = "do-not-print-this-secret"
 STREAMS = ["units"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.bench import tapsync
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 from tests.resilience.conftest import PAGE_SIZE, assert_complete, config_for, detail_streams
 
 BURST = 3  # failed attempts per faulted request (max_retries is 8)

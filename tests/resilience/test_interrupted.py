@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 import time
 
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.resilience.conftest import assert_complete, config_for, detail_streams
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from scripts.bench import tapsync
 from tap_fortnox.tap import TapFortnox
+from tests.helpers import tapsync
 from tests.resilience.conftest import config_for
 
 STREAMS = ["invoices", "invoice_rows"]

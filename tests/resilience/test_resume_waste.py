@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.resilience.conftest import config_for
 
 STREAMS = [

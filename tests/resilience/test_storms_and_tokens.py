@@ -6,7 +6,7 @@ import threading
 import time
 from datetime import timedelta
 
-from scripts.bench import tapsync
+from tests.helpers import tapsync
 from tests.resilience.conftest import assert_complete, config_for, detail_streams
 
 WINDOW = 1  # seconds; the sandbox allows 25 requests per WINDOW in these tests

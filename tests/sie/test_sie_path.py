@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from scripts.bench import tapsync
 from tap_fortnox.errors import FortnoxAPIError
+from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
 LEDGER = ["financial_years", "vouchers", "voucher_rows"]

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from scripts.bench import tapsync
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.tenants import in_shard, parse_shard, tenants_of
+from tests.helpers import tapsync
 
 STREAMS = ["customers", "invoices", "invoice_rows", "units"]
 # The sandbox limits each company to 25 requests per second; the tap keeps one below.

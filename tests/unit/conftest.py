@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from scripts.bench.sink import capture_stdout
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.tap import TapFortnox
+from tests.helpers.sink import capture_stdout
 from tests.unit.fake_fortnox import FakeFortnox
 
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from scripts.bench import tapsync
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.progress import Progress, duration_words
+from tests.helpers import tapsync
 
 
 class FakeClock:

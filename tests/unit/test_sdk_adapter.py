@@ -9,11 +9,11 @@ import logging
 import pytest
 import requests
 
-from scripts.bench.sink import capture_stdout
-from scripts.bench.tapsync import parse_messages, select
 from tap_fortnox import sdk
 from tap_fortnox.errors import NotFoundError
 from tap_fortnox.tap import TapFortnox
+from tests.helpers.sink import capture_stdout
+from tests.helpers.tapsync import parse_messages, select
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from singer_sdk.singerlib import RecordMessage
 
-from scripts.bench.sink import capture_stdout
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
+from tests.helpers.sink import capture_stdout
 
 MONEY = {
     "total": Decimal("1234.57"),

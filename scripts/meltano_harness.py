@@ -151,9 +151,15 @@ class SandboxProcess:
             body = response.read()
         return json.loads(body, parse_float=Decimal) if body else None
 
-    def expected(self, resource: str) -> list[dict[str, Any]]:
-        """Every current record of a Fortnox resource ("invoices") as its detail body."""
-        return self.control("GET", f"expected/{resource}")["records"]
+    def expected(self, resource: str, tenant_id: str | None = None) -> list[dict[str, Any]]:
+        """Every current record of a Fortnox resource ("invoices") as its detail body (of the
+        first tenant, or of `tenant_id`)."""
+        query = f"?tenant_id={tenant_id}" if tenant_id else ""
+        return self.control("GET", f"expected/{resource}{query}")["records"]
+
+    @property
+    def tenant_ids(self) -> list[str]:
+        return [str(t) for t in self.control("GET", "info")["tenant_ids"]]
 
     def touch(self, resource: str, count: int, *, create: bool = False) -> list[str]:
         """Modify (or create) `count` records now; returns their keys."""

@@ -96,7 +96,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help=f"token store file for the refresh-token flow (default ./{DEFAULT_TOKEN_STORE})",
     )
-    parser.add_argument("--output", choices=("env", "yaml", "json"), default="env")
+    parser.add_argument(
+        "--output",
+        choices=("env", "yaml", "json", "tenant-id"),
+        default="env",
+        help="settings as env vars, meltano.yml or JSON; tenant-id: only the company's tenant id "
+        "(to add it to tenant_ids)",
+    )
     parser.add_argument(
         "--timeout", type=float, default=600.0, help="seconds to wait for the consent"
     )
@@ -233,6 +239,10 @@ def _tenant_id(access_token: str, api_url: str) -> str | None:
 
 
 def render(settings: dict[str, str], fmt: str, notes: list[str]) -> str:
+    if fmt == "tenant-id":
+        if "tenant_id" not in settings:
+            raise AuthError("the tenant id is unknown (not in the token, no company information)")
+        return settings["tenant_id"]
     if fmt == "json":
         return json.dumps(settings, indent=2)
     if fmt == "env":
@@ -303,6 +313,9 @@ def run(args: argparse.Namespace, stdin: Any = None) -> str:
         settings["client_secret"] = SECRET_PLACEHOLDER
         settings["tenant_id"] = tenant_id
         notes.append("client-credentials flow (service account); keep client_secret secret")
+        notes.append(
+            f"several companies: add {tenant_id} to tenant_ids instead of setting tenant_id"
+        )
     else:
         assert store is not None
         try:

@@ -108,6 +108,15 @@ def test_service_account_yaml_never_holds_the_secret(fake_oauth, monkeypatch):
     assert CLIENT_SECRET not in text
 
 
+def test_a_new_company_for_tenant_ids_is_a_copy_paste(fake_oauth, monkeypatch):
+    monkeypatch.setenv("TAP_FORTNOX_CLIENT_SECRET", CLIENT_SECRET)
+    fake_oauth.codes.update({"c", "d"})
+    args = _args(fake_oauth, "--service-account", "--output", "tenant-id")
+    assert run(args, stdin=io.StringIO("c")) == "7654321"  # just the id, for tenant_ids
+    text = run(_args(fake_oauth, "--service-account", "--output", "env"), stdin=io.StringIO("d"))
+    assert "# several companies: add 7654321 to tenant_ids" in text
+
+
 def test_every_tap_stream_has_a_scope():
     missing = sorted(s.name for s in STREAM_TYPES if not s.scope)
     assert missing == [], f"declare `scope = ...` on these stream classes: {missing}"

@@ -190,6 +190,11 @@ class LedgerStream(DocumentStream):
         if self.rows_source == SOURCE_DETAILS:
             yield from super()._read(context)
             return
+        if self.ABORT_AT_RECORD_COUNT is not None and (self.row_children or self.fed_children):
+            # A dry run (a record limit) stops the headers early: the rows and balances first.
+            self._read_year_file(context, None)
+            yield from FortnoxStream._read(self, context)
+            return
         # Which vouchers' rows to take from the file: those listed now; in a full read of the
         # year resumed part-way, every voucher in the file (the headers listed before the
         # interruption are not listed again).

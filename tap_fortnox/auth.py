@@ -28,7 +28,8 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from urllib3.util.retry import Retry
 
-from tap_fortnox.errors import get_ci, json_body, never_connected, parse_error_body
+from tap_fortnox.errors import never_connected, parse_error_body
+from tap_fortnox.responses import get_ci, json_body
 from tap_fortnox.settings import (
     DEFAULT_AUTH_URL,
     DEFAULT_MAX_RETRIES,

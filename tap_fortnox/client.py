@@ -62,9 +62,6 @@ from tap_fortnox.errors import (
     TokenRejected,
     classify,
     error_message,
-    get_ci,
-    json_body,
-    request_path,
     retry_after_seconds,
 )
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
@@ -79,6 +76,7 @@ from tap_fortnox.paging import (
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter
 from tap_fortnox.reach import Reach
+from tap_fortnox.responses import get_ci, json_body, request_path
 from tap_fortnox.settings import (
     DEFAULT_API_URL,
     DEFAULT_LOOKBACK_MINUTES,

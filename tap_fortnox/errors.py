@@ -9,16 +9,15 @@ message.
 
 from __future__ import annotations
 
-import decimal
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 import requests
 import urllib3.exceptions
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_fortnox.responses import get_ci, json_body, request_path
 
 # Fortnox codes for "the company has no licence for this scope", "no API licence at all" and
 # "the token lacks the scope" (fortnox-api.md section 5.4 and the Fortnox error list).
@@ -26,38 +25,8 @@ SCOPE_ERROR_CODES = frozenset({2001101, 2001103, 2000663})
 LASTMODIFIED_REJECTED_CODE = 2000588  # "Ogiltig parameter i anropet" for lastmodified
 MAX_MESSAGE_CHARS = 300
 
-_MISSING = object()
 _TAGS = re.compile(r"<[^>]+>")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-
-
-def json_body(response: requests.Response) -> Any:
-    """The response body parsed as JSON with Decimal numbers, or None when it is not JSON.
-
-    Parsed once per response (validation, paging and record parsing all need it).
-    """
-    cached = getattr(response, "_fortnox_json", _MISSING)
-    if cached is not _MISSING:
-        return cached
-    try:
-        body = json.loads(response.content or b"null", parse_float=decimal.Decimal)
-    except ValueError:
-        body = None
-    response._fortnox_json = body  # type: ignore[attr-defined]
-    return body
-
-
-def get_ci(mapping: Any, key: str) -> Any:
-    """``mapping[key]`` ignoring case (Fortnox is not consistent); None when absent."""
-    if not isinstance(mapping, dict):
-        return None
-    if key in mapping:
-        return mapping[key]
-    lowered = key.lower()
-    for name, value in mapping.items():
-        if str(name).lower() == lowered:
-            return value
-    return None
 
 
 def _one_line(text: Any) -> str:
@@ -119,15 +88,6 @@ def parse_error_body(response: requests.Response) -> ErrorDetails:
     if text:
         return ErrorDetails(None, f"a non-JSON body ({_one_line(text)[:120]})")
     return ErrorDetails(None, None)
-
-
-def request_path(response_or_url: requests.Response | str | None) -> str:
-    """The URL path only: no host, no query string (no secrets, and stable in messages)."""
-    if isinstance(response_or_url, requests.Response):
-        url = response_or_url.request.url if response_or_url.request else response_or_url.url
-    else:
-        url = response_or_url
-    return urlparse(url or "").path or "/"
 
 
 def error_message(stream_name: str, response: requests.Response, what: str = "") -> str:

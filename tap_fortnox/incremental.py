@@ -16,21 +16,9 @@ from tap_fortnox.normalize import STOCKHOLM, parse_iso
 LASTMODIFIED_FORMAT = "%Y-%m-%d %H:%M"
 
 
-_pinned_now: datetime | None = None
-
-
 def utc_now() -> datetime:
     """The tap's clock: the time a read starts (its bookmark) comes from here."""
-    return _pinned_now if _pinned_now is not None else datetime.now(timezone.utc)
-
-
-def pin_now(when: datetime | None) -> None:
-    """Fix the tap's clock to `when` (aware), or back to real time with None: the seam for
-    tests that run syncs at chosen instants (e.g. the nights Stockholm changes clocks)."""
-    global _pinned_now
-    if when is not None and when.tzinfo is None:
-        raise ValueError("pin_now needs an aware datetime")
-    _pinned_now = None if when is None else when.astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
 
 
 def parse_timestamp(value: str | datetime) -> datetime:

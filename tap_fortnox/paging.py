@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from singer_sdk.pagination import PageNumberPaginator
 
-from tap_fortnox.errors import RetriableFortnoxError, get_ci, json_body, request_path
+from tap_fortnox.errors import RetriableFortnoxError
+from tap_fortnox.responses import get_ci, json_body, request_path
 
 
 @dataclass(frozen=True)

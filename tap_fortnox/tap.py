@@ -15,10 +15,11 @@ from tap_fortnox import sdk
 from tap_fortnox.auth import AuthError, FortnoxAuthenticator, authenticator_for
 from tap_fortnox.checkpoint import RunProgress
 from tap_fortnox.client import FortnoxStream
-from tap_fortnox.errors import FortnoxAPIError, get_ci
+from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.incremental import utc_now
 from tap_fortnox.ratelimit import EDGE_MARGIN_SECONDS, SlidingWindowLimiter
 from tap_fortnox.reach import Reach
+from tap_fortnox.responses import get_ci
 from tap_fortnox.settings import (
     CONFIG_SCHEMA,
     DEFAULT_MAX_PARALLEL_TENANTS,

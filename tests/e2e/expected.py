@@ -14,8 +14,8 @@ from fortnox_sandbox.resources import RESOURCES
 from fortnox_sandbox.spec_fields import SCHEMAS
 from scripts.meltano_harness import SandboxProcess
 from tap_fortnox.client import ROW_INDEX, TENANT_ID, FortnoxStream, RowStream
-from tap_fortnox.errors import get_ci
 from tap_fortnox.normalize import snake_case
+from tap_fortnox.responses import get_ci
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
 from tests.helpers.ledger import expected_balances

@@ -1,9 +1,9 @@
 """Records changed between two syncs are all found by the second one, also when the bookmark
 falls on the nights Stockholm changes its clocks (`lastmodified` is Stockholm wall time).
 
-Sandbox and tap clocks are pinned: the first sync starts at `bookmark` (no overlap window, so
-the DST arithmetic alone must be right), records are changed seconds and an hour after it, and
-the second sync runs two hours later.
+Sandbox and tap clocks are pinned (the tap's with time-machine): the first sync starts at
+`bookmark` (no overlap window, so the DST arithmetic alone must be right), records are changed
+seconds and an hour after it, and the second sync runs two hours later.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 
-from tap_fortnox.incremental import pin_now
 from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
@@ -38,12 +38,6 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def pinned():
-    yield pin_now
-    pin_now(None)
-
-
 def key_of(stream: str, field: str | None, record: dict) -> str:
     if stream == "vouchers" or stream == "voucher_rows":
         return f"{record['voucher_series']}/{record['voucher_number']}"
@@ -65,14 +59,12 @@ def key_of(stream: str, field: str | None, record: dict) -> str:
     ],
     ids=["spring-before", "spring-after", "autumn-first", "autumn-second"],
 )
-def test_every_change_after_the_bookmark_is_found(
-    make_sandbox, pinned, caplog, bookmark, lastmodified
-):
+def test_every_change_after_the_bookmark_is_found(make_sandbox, caplog, bookmark, lastmodified):
     sb = make_sandbox(seed=21, scale="small", rate_limit=False)
     config = config_for(sb, lookback_minutes=0)
     sb.set_now(bookmark)
-    pinned(bookmark)
-    first = tapsync.run_tap(config, STREAMS)
+    with time_machine.travel(bookmark, tick=False):
+        first = tapsync.run_tap(config, STREAMS)
     for stream in STREAMS:
         assert first.records(stream), stream
 
@@ -83,8 +75,7 @@ def test_every_change_after_the_bookmark_is_found(
             touched.setdefault(resource, set()).update(sb.touch(resource, 2))
     later = bookmark + timedelta(hours=2)
     sb.set_now(later)
-    pinned(later)
-    with caplog.at_level(logging.INFO):
+    with time_machine.travel(later, tick=False), caplog.at_level(logging.INFO):
         second = tapsync.run_tap(config, STREAMS, first.state)
     for stream in ("customers", "invoices", "invoice_payments"):
         assert (

@@ -1,0 +1,51 @@
+"""Reading a Fortnox response: its JSON body (parsed once, numbers as Decimal), keys in either
+case, and the request path that is safe to print."""
+
+from __future__ import annotations
+
+import decimal
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+
+_MISSING = object()
+
+
+def json_body(response: requests.Response) -> Any:
+    """The response body parsed as JSON with Decimal numbers, or None when it is not JSON.
+
+    Parsed once per response (validation, paging and record parsing all need it).
+    """
+    cached = getattr(response, "_fortnox_json", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    try:
+        body = json.loads(response.content or b"null", parse_float=decimal.Decimal)
+    except ValueError:
+        body = None
+    response._fortnox_json = body  # type: ignore[attr-defined]
+    return body
+
+
+def get_ci(mapping: Any, key: str) -> Any:
+    """``mapping[key]`` ignoring case (Fortnox is not consistent); None when absent."""
+    if not isinstance(mapping, dict):
+        return None
+    if key in mapping:
+        return mapping[key]
+    lowered = key.lower()
+    for name, value in mapping.items():
+        if str(name).lower() == lowered:
+            return value
+    return None
+
+
+def request_path(response_or_url: requests.Response | str | None) -> str:
+    """The URL path only: no host, no query string (no secrets, and stable in messages)."""
+    if isinstance(response_or_url, requests.Response):
+        url = response_or_url.request.url if response_or_url.request else response_or_url.url
+    else:
+        url = response_or_url
+    return urlparse(url or "").path or "/"

@@ -26,7 +26,6 @@ class CostCentersStream(FortnoxStream):
     deletable = True
     path = "/costcenters"
     records_key = "CostCenters"
-    detail_key = "CostCenter"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -53,7 +52,6 @@ class FinancialYearsStream(FortnoxStream):
     scope = "bookkeeping"
     path = "/financialyears"
     records_key = "FinancialYears"
-    detail_key = "FinancialYear"
     primary_keys = (TENANT_ID, "id")
 
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
@@ -69,7 +67,6 @@ class AccountsStream(FinancialYearChild, FortnoxStream):
     deletable = True
     path = "/accounts"
     records_key = "Accounts"
-    detail_key = "Account"
     parent_stream_type = FinancialYearsStream
     primary_keys = (TENANT_ID, YEAR, "number")
 
@@ -79,7 +76,6 @@ class VoucherSeriesStream(FinancialYearChild, FortnoxStream):
     scope = "bookkeeping"
     path = "/voucherseries"
     records_key = "VoucherSeriesCollection"
-    detail_key = "VoucherSeries"
     parent_stream_type = FinancialYearsStream
     primary_keys = (TENANT_ID, YEAR, "code")
 
@@ -176,7 +172,6 @@ class PredefinedAccountsStream(FortnoxStream):
     scope = "settings"
     path = "/predefinedaccounts"
     records_key = "PreDefinedAccounts"
-    detail_key = "PreDefinedAccount"
     primary_keys = (TENANT_ID, "name")
 
 
@@ -185,7 +180,6 @@ class PredefinedVoucherSeriesStream(FortnoxStream):
     scope = "bookkeeping"
     path = "/predefinedvoucherseries"
     records_key = "PreDefinedVoucherSeriesCollection"
-    detail_key = "PreDefinedVoucherSeries"
     primary_keys = (TENANT_ID, "name")
 
 
@@ -194,7 +188,6 @@ class AccountChartsStream(FortnoxStream):
     scope = "bookkeeping"
     path = "/accountcharts"
     records_key = "AccountCharts"
-    detail_key = "AccountChart"
     primary_keys = (TENANT_ID, "name")
 
 

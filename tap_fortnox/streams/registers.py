@@ -21,7 +21,6 @@ class CurrenciesStream(FortnoxStream):
     deletable = True
     path = "/currencies"
     records_key = "Currencies"
-    detail_key = "Currency"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -31,7 +30,6 @@ class UnitsStream(FortnoxStream):
     deletable = True
     path = "/units"
     records_key = "Units"
-    detail_key = "Unit"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -41,7 +39,6 @@ class LabelsStream(FortnoxStream):
     deletable = True
     path = "/labels"
     records_key = "Labels"
-    detail_key = "Label"
     primary_keys = (TENANT_ID, "id")
 
 
@@ -51,7 +48,6 @@ class TermsOfPaymentsStream(FortnoxStream):
     deletable = True
     path = "/termsofpayments"
     records_key = "TermsOfPayments"
-    detail_key = "TermsOfPayment"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -61,7 +57,6 @@ class TermsOfDeliveriesStream(FortnoxStream):
     deletable = True
     path = "/termsofdeliveries"
     records_key = "TermsOfDeliveries"
-    detail_key = "TermsOfDelivery"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -71,7 +66,6 @@ class WaysOfDeliveryStream(FortnoxStream):
     deletable = True
     path = "/wayofdeliveries"
     records_key = "WayOfDeliveries"
-    detail_key = "WayOfDelivery"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -81,7 +75,6 @@ class ModesOfPaymentsStream(FortnoxStream):
     deletable = True
     path = "/modesofpayments"
     records_key = "ModesOfPayments"
-    detail_key = "ModeOfPayment"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -91,7 +84,6 @@ class PriceListsStream(FortnoxStream):
     deletable = True
     path = "/pricelists"
     records_key = "PriceLists"
-    detail_key = "PriceList"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -102,5 +94,4 @@ class PrintTemplatesStream(FortnoxStream):
     scope = "print"
     path = "/printtemplates"
     records_key = "PrintTemplates"
-    detail_key = "PrintTemplate"
     primary_keys = (TENANT_ID, "template")

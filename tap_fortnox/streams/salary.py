@@ -12,7 +12,6 @@ class EmployeesStream(FortnoxStream):
     scope = "salary"
     path = "/employees"
     records_key = "Employees"
-    detail_key = "Employee"
     primary_keys = (TENANT_ID, "employee_id")
 
 
@@ -23,7 +22,6 @@ class ExpensesStream(FortnoxStream):
     scope = "salary"
     path = "/expenses"
     records_key = "Expenses"
-    detail_key = "Expense"
     primary_keys = (TENANT_ID, "code")
 
 
@@ -32,7 +30,6 @@ class SalaryTransactionsStream(FortnoxStream):
     scope = "salary"
     path = "/salarytransactions"
     records_key = "SalaryTransactions"
-    detail_key = "SalaryTransaction"
     primary_keys = (TENANT_ID, "salary_row")
     replication_key = SYNC_STARTED_AT
 
@@ -42,7 +39,6 @@ class AbsenceTransactionsStream(FortnoxStream):
     scope = "salary"
     path = "/absencetransactions"
     records_key = "AbsenceTransactions"
-    detail_key = "AbsenceTransaction"
     primary_keys = (TENANT_ID, "id")
     replication_key = SYNC_STARTED_AT
 
@@ -52,6 +48,5 @@ class AttendanceTransactionsStream(FortnoxStream):
     scope = "salary"
     path = "/attendancetransactions"
     records_key = "AttendanceTransactions"
-    detail_key = "AttendanceTransaction"
     primary_keys = (TENANT_ID, "id")
     replication_key = SYNC_STARTED_AT

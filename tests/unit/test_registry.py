@@ -57,3 +57,14 @@ def test_a_new_module_with_one_class_adds_a_stream_everywhere(monkeypatch):
     assert list(tap.streams["warehouses"].primary_keys) == [TENANT_ID, "code"]
     assert "warehouses" in {entry["tap_stream_id"] for entry in tap.catalog_dict["streams"]}
     assert stream_scopes()["warehouses"] == "warehouse"  # the consent asks for its scope
+
+
+def test_a_detail_key_is_declared_only_where_a_detail_object_is_read():
+    """`detail_key` names the object of a detail response or of a one-object endpoint; a
+    list-only stream declaring one would say it reads details it never requests."""
+    for stream in STREAM_TYPES:
+        reads_one_object = (
+            stream.records_key is None and stream.path and not stream.parent_stream_type
+        )
+        reads_details = bool(stream.detail_path) or bool(reads_one_object)
+        assert bool(stream.detail_key) == reads_details, stream.name

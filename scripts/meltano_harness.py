@@ -26,8 +26,9 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
 from typing import Any
+
+from scripts.started import Started
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -51,7 +52,7 @@ def venv_executable(name: str) -> str:
     return str(path)
 
 
-class SandboxProcess:
+class SandboxProcess(Started):
     """``fortnox-sandbox serve`` in a subprocess on a free port."""
 
     def __init__(
@@ -115,17 +116,6 @@ class SandboxProcess:
                 self.proc.wait()
         self.proc = None
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> SandboxProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:

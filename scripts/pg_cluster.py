@@ -19,10 +19,15 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
+
+if __package__ in (None, ""):  # run as `python scripts/pg_cluster.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.started import Started
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
 INSTALL_HINT = (
@@ -62,7 +67,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class PostgresCluster:
+class PostgresCluster(Started):
     """One PostgreSQL server with one database, living in a temporary directory."""
 
     def __init__(self, database: str = "tap_fortnox", user: str = "postgres") -> None:
@@ -137,17 +142,6 @@ class PostgresCluster:
             pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
             os.kill(pid, signal.SIGKILL)
             time.sleep(0.5)
-
-    def __enter__(self) -> PostgresCluster:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- facts -----------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Benchmark tap-fortnox against the local Fortnox sandbox (README, "Benchmarks").
+"""Benchmark tap-fortnox against the local Fortnox sandbox (docs/benchmarks.md).
 
-    .venv/bin/python scripts/benchmark.py            # the README figures, several minutes
+    .venv/bin/python scripts/benchmark.py            # docs/benchmarks.md, several minutes
     .venv/bin/python scripts/benchmark.py --quick    # the same measurements, smaller
 
 Prints, as ratios measured in one run:
@@ -97,22 +97,6 @@ def _ratio_lines(label: str, used: dict[str, int], need: dict[str, tapsync.Need]
     return lines
 
 
-def incremental_resources(sb: Sandbox, tap: TapFortnox, streams: list[str]) -> list[str]:
-    """Resources of incremental streams that Fortnox filters on `lastmodified`."""
-    found = []
-    for name in streams:
-        stream = tap.streams[name]
-        resource = tapsync.resource_of(stream)
-        if (
-            stream.replication_key
-            and resource
-            and resource not in SINGLES
-            and RESOURCES[resource].lastmodified
-        ):
-            found.append(resource)
-    return found
-
-
 def measure_requests(scale: str, per_resource: int) -> tuple[float, float]:
     sb = Sandbox(seed=1, scale=scale, rate_limit=False).start()
     try:
@@ -132,7 +116,7 @@ def measure_requests(scale: str, per_resource: int) -> tuple[float, float]:
             say(line)
         full = sum(used.values()) / sum(n.total for n in need.values())
 
-        touched = incremental_resources(sb, tap, streams)
+        touched = tapsync.incremental_resources(tap, streams)
         for resource in touched:
             sb.touch(resource, per_resource)
         sb.reset_counters()

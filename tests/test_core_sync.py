@@ -252,3 +252,25 @@ def test_incremental_sync_reads_only_what_changed(make_sandbox):
     api_calls = sum(n for path, n in sb.counters()["by_path"].items() if path.startswith("/3/"))
     assert api_calls == 1 + len(numbers) + 1
     assert len(numbers) < len(sb.expected("customers"))
+
+
+def test_incremental_requests_are_the_minimum(make_sandbox):
+    """After records change in every incremental resource, the next sync uses, per resource,
+    exactly the fewest requests: the changed records' list pages and details, and for streams
+    that report deletes one list of every key."""
+    sb = make_sandbox(seed=5, scale="small", rate_limit=False)
+    config = {**sb.tap_config(), "rate_limit_requests": 0}
+    tap = TapFortnox(config=config)
+    streams = tapsync.served_streams(sb, tap)
+    first = tapsync.run_tap(config, streams)
+    since = sb.clock.now()
+    touched = tapsync.incremental_resources(tap, streams)
+    assert {"customers", "invoices", "vouchers", "invoicepayments"} <= set(touched)
+    for resource in touched:
+        sb.touch(resource, 3)
+    sb.reset_counters()
+    tapsync.run_tap(config, streams, first.state)
+    need = tapsync.minimum_requests(sb, tap, streams, since=since)
+    used = tapsync.api_requests_by_resource(sb, need)
+    assert any(tapsync.lists_keys(tap.streams[name]) for name in streams)
+    assert dict(used) == {resource: n.total for resource, n in need.items()}

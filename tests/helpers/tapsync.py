@@ -8,7 +8,8 @@
 - `minimum_requests` is the fewest API requests any tap could use: one list request per page
   of `page_size` (at least one per list and financial year) plus one detail per record for the
   streams that fetch details; with `since`, only the records changed since then (where Fortnox
-  offers `lastmodified`).
+  offers `lastmodified`), plus, for a stream that reports deletes, its list pages of every key
+  (a filtered read cannot show what was deleted).
 """
 
 from __future__ import annotations
@@ -116,15 +117,40 @@ def minimum_requests(
         res = RESOURCES[resource]
         lists = details = 0
         files = 0
+        keys_too = since is not None and res.lastmodified and lists_keys(stream)
         for _year, coll in _collections(sb, resource, tenant_id):
             changed = coll.select(since if res.lastmodified else None).total
             lists += max(1, math.ceil(changed / stream.page_size)) if res.paged else 1
+            if keys_too:
+                lists += max(1, math.ceil(coll.select(None).total / stream.page_size))
             details += changed if _fetches_details(stream) else 0
             files += bool(changed) and reads_sie(stream)
         needs[resource] = Need(lists, details)
         if files:
             needs["sie/4"] = Need(0, files)  # one SIE file per financial year with changes
     return needs
+
+
+def incremental_resources(tap: TapFortnox, streams: Iterable[str]) -> list[str]:
+    """The resources of incremental streams among `streams` whose list Fortnox filters on
+    `lastmodified` (where changing records makes an incremental sync read them)."""
+    found = []
+    for name in streams:
+        stream = tap.streams[name]
+        resource = resource_of(stream)
+        if (
+            stream.replication_key
+            and resource
+            and resource not in SINGLES
+            and RESOURCES[resource].lastmodified
+        ):
+            found.append(resource)
+    return found
+
+
+def lists_keys(stream: FortnoxStream) -> bool:
+    """Whether an incremental read of the stream also lists every key (detect_deletes)."""
+    return bool(stream.replication_key) and stream.deletable and stream.config["detect_deletes"]
 
 
 def reads_sie(stream: FortnoxStream) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import errors
@@ -257,6 +257,12 @@ class Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[Handler]) -> None:
         self.connections: set[socket.socket] = set()
         super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-request (a killed tap) is not an error of the sandbox."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         """End open keep-alive connections (after shutdown, so none are added meanwhile)."""

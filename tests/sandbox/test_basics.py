@@ -30,3 +30,17 @@ def test_list_and_detail_of_customers_invoices_currencies(sandbox):
         status, detail = get(sandbox, first["@url"][len(sandbox.api_url) :])
         assert status == 200
         assert set(first) - {"@url"} <= set(detail[item]) | {"Phone"}
+
+
+def test_a_client_gone_mid_request_prints_no_traceback_but_a_real_error_does(sandbox, capsys):
+    server = sandbox._server
+    try:
+        raise ConnectionResetError(104, "Connection reset by peer")  # a killed tap
+    except ConnectionResetError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("a bug in the sandbox")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: a bug in the sandbox" in capsys.readouterr().err

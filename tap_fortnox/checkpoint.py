@@ -138,6 +138,6 @@ class RunProgress:
 
 def item_key(values: Sequence[Any]) -> Key | None:
     """A list item's identifying values as a key, or None when one is missing."""
-    if not values or any(value is None or value == "" for value in values):
+    if not values or None in values or "" in values:
         return None
-    return tuple(str(value) for value in values)
+    return tuple(map(str, values))

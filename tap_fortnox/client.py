@@ -488,8 +488,10 @@ class FortnoxStream(RESTStream[int]):
         self._paginator_context = context
         resume = self._resume
         for item in self.request_records(context):
-            page = self._paginator.current_value if self._paginator else 1
-            key = self.list_item_key(item)
+            if self._paginator is not None:
+                page, key = self._paginator.current_value, self._paginator.last_key
+            else:
+                page, key = 1, self.list_item_key(item)
             if resume is not None and resume.skip(key, page):
                 continue
             if details:
@@ -612,7 +614,7 @@ class FortnoxStream(RESTStream[int]):
     def reports_deletes(self) -> bool:
         return self.deletable and self.selected and self.config.get("detect_deletes", True)
 
-    @property
+    @cached_property
     def key_fields(self) -> tuple[str, ...]:
         """The primary key without `tenant_id` and the context's keys: what tells records of
         one read apart."""
@@ -620,7 +622,7 @@ class FortnoxStream(RESTStream[int]):
         return tuple(k for k in self.primary_keys if k != TENANT_ID and k not in context_keys)
 
     def record_key(self, record: Mapping[str, Any]) -> Key:
-        return tuple(str(record.get(field)) for field in self.key_fields)
+        return tuple([str(record.get(field)) for field in self.key_fields])
 
     def _deletions(self, context: Context | None) -> Iterator[Tombstone]:
         """Tombstones for the records the warehouse has (the keys the tap has emitted and not

@@ -144,6 +144,8 @@ class FortnoxPaginator(PageNumberPaginator):
         self._total: int | None = None  # `@TotalResources` of the previous response
         self._seen: dict[Hashable, int] = {}  # key of an emitted item -> `_high` when emitted
         self._observed: requests.Response | None = None
+        #: The key of the item `fresh` yielded last (its consumer needs it too: computed once).
+        self.last_key: Hashable | None = None
         self._next: int | None = None
         self._recovering = False
 
@@ -175,6 +177,7 @@ class FortnoxPaginator(PageNumberPaginator):
                 if reread and key in self._seen:
                     continue
                 self._seen[key] = mark
+            self.last_key = key
             yield item
 
     # --- bookkeeping -----------------------------------------------------------------------

@@ -44,6 +44,7 @@ from tap_fortnox.sie import (
     SieVoucher,
     parse,
 )
+from tap_fortnox.voucherset import VoucherKey, VoucherSet
 
 # Reading a large year's file can take minutes; a pause this long means the export stalled.
 SIE_READ_TIMEOUT_SECONDS = 600
@@ -54,8 +55,6 @@ ROWS_SOURCES = (SOURCE_AUTO, SOURCE_SIE, SOURCE_DETAILS)
 ROWS_PHASE = "rows"
 # In a year's state: its balances have been emitted (later only when its vouchers change).
 BALANCES_READ = "balances_read"
-
-VoucherKey = tuple[str, int]  # (series, number)
 
 
 def voucher_key(series: Any, number: Any) -> VoucherKey:
@@ -199,20 +198,23 @@ class LedgerStream(DocumentStream):
         # year resumed part-way, every voucher in the file (the headers listed before the
         # interruption are not listed again).
         full_year = not self._lastmodified
-        listed: set[VoucherKey] = set()
+        listed, any_listed = VoucherSet(), False
         if not (full_year and self._saved_phase == ROWS_PHASE):
             resumed = self._resume is not None
+            keep = bool(self.row_children)  # headers and balances alone need no keys
             for item in FortnoxStream._read(self, context):
-                listed.add(voucher_key(item.get("VoucherSeries"), item.get("VoucherNumber")))
+                any_listed = True
+                if keep:
+                    listed.add(voucher_key(item.get("VoucherSeries"), item.get("VoucherNumber")))
                 yield item
         else:
             resumed = True
-        wanted: set[VoucherKey] | None = None if full_year and resumed else listed
+        wanted: VoucherSet | None = None if full_year and resumed else listed
         # The year's file when vouchers changed (for their rows, and the balances they move),
         # or when balance streams have not had this year yet.
         state = sdk.context_state(self, context)
         balances_due = bool(self.fed_children) and not state.get(BALANCES_READ)
-        changed = wanted is None or bool(wanted)
+        changed = wanted is None or any_listed
         if (changed and (self.row_children or self.fed_children)) or balances_due:
             self._read_year_file(context, wanted)
 
@@ -227,7 +229,7 @@ class LedgerStream(DocumentStream):
             # Changed vouchers only: the list is read again whole, for the rows to take.
             self._resume = None
 
-    def _read_year_file(self, context: Context | None, wanted: set[VoucherKey] | None) -> None:
+    def _read_year_file(self, context: Context | None, wanted: VoucherSet | None) -> None:
         year = (context or {}).get(YEAR)
         try:
             done = self._rows_from_sie(context, wanted)
@@ -244,20 +246,18 @@ class LedgerStream(DocumentStream):
                 exc,
             )
             self._sie_fallback_years.add(year)
-            self._rows_from_details(context, wanted, set())
+            self._rows_from_details(context, wanted, VoucherSet())
             return
         if wanted is not None and wanted - done:
             # Listed after the export was made (created during the sync): their details.
             self._rows_from_details(context, wanted - done, done)
 
-    def _rows_from_sie(
-        self, context: Context | None, wanted: set[VoucherKey] | None
-    ) -> set[VoucherKey]:
+    def _rows_from_sie(self, context: Context | None, wanted: VoucherSet | None) -> VoucherSet:
         """Queue the rows of the `wanted` vouchers (None: all) and the balances; the vouchers
         whose rows were queued."""
         year = (context or {}).get(YEAR)
         balances = Balances()
-        done: set[VoucherKey] = set()
+        done = VoucherSet()
         skipping = bool(self._saved_after)
         try:
             response = self._open_sie(year, context)
@@ -347,13 +347,13 @@ class LedgerStream(DocumentStream):
         sdk.write_state(self)
 
     def _rows_from_details(
-        self, context: Context | None, wanted: set[VoucherKey] | None, done: set[VoucherKey]
+        self, context: Context | None, wanted: VoucherSet | None, done: VoucherSet
     ) -> None:
         """The voucher details' rows (the SIE file could not give them)."""
         if wanted is None:  # every voucher of the year
             listed = self._listed_keys(context) or set()
-            wanted = {voucher_key(series, number) for series, number in listed}
-        for series, number in sorted(wanted - done):
+            wanted = VoucherSet(voucher_key(series, number) for series, number in listed)
+        for series, number in wanted - done:
             item = {"VoucherSeries": series, "VoucherNumber": number}
             detail = self.fetch_detail(item, context)
             if detail is not None:

@@ -127,6 +127,23 @@ def test_an_incremental_sync_reads_one_file_per_year_with_changes(make_sandbox):
     assert with_rows == headers  # the rows of exactly the changed vouchers
 
 
+def test_headers_alone_read_no_file_and_balances_alone_the_changed_years(make_sandbox):
+    sb = make_sandbox(seed=45, scale="small", rate_limit=False)
+    config = config_for(sb)
+    years = len(sb.expected("financialyears"))
+    headers = tapsync.run_tap(config, ["financial_years", "vouchers"])
+    assert headers.records("vouchers") and sie_requests(sb) == 0
+
+    balances = ["financial_years", "vouchers", "period_balances"]
+    first = tapsync.run_tap(config, balances)
+    assert sie_requests(sb) == years  # every year's balances once
+    sb.touch("vouchers", 2, year=2)
+    sb.reset_counters()
+    second = tapsync.run_tap(config, balances, first.state)
+    assert sie_requests(sb) == 1  # the year whose vouchers changed
+    assert {r["year"] for r in second.records("period_balances")} == {2}
+
+
 @pytest.mark.parametrize(
     ("fault", "reason"),
     [

@@ -22,9 +22,11 @@ def stream_types(modules: Iterable[ModuleType]) -> tuple[type[FortnoxStream], ..
         value
         for module in modules
         for value in vars(module).values()
+        # The module test first: on Python 3.10 an alias such as tuple[str, int] passes
+        # isinstance(..., type) but not issubclass.
         if isinstance(value, type)
-        and issubclass(value, FortnoxStream)
         and value.__module__ == module.__name__
+        and issubclass(value, FortnoxStream)
         and "name" in vars(value)
     )
 

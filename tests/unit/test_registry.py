@@ -19,6 +19,8 @@ def new_domain_module() -> types.ModuleType:
 from singer_sdk import typing as th
 from tap_fortnox.client import TENANT_ID, FortnoxStream
 
+WarehouseKey = tuple[str, int]  # an alias, not a class (Python 3.10 says it is a type)
+
 class WarehousesStream(FortnoxStream):
     name = "warehouses"
     scope = "warehouse"

@@ -6,8 +6,13 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+from hypothesis import settings
 
 from fortnox_sandbox import Sandbox
+
+# No test depends on the machine's speed: Hypothesis's per-example deadline is off everywhere.
+settings.register_profile("tap-fortnox", deadline=None)
+settings.load_profile("tap-fortnox")
 
 # The day the sandboxes' generated history ends unless a test says otherwise: a fixed day, so no
 # test depends on today's date (a day in the past, so base data is older than any sync).

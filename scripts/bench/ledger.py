@@ -2,15 +2,19 @@
 
 Requests of a full and an incremental sync of the vouchers and their rows at a scale, by the
 detail path (`voucher_rows_source: details`) and by the SIE path (the default), as a ratio; and
-the parser's rows per second and peak memory on the largest year's file at scale large.
+the parser's rows per second and peak memory on the largest year's file at scale large; and
+the peak resident memory of a fresh `tap-fortnox` process syncing the whole ledger by scale.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from fortnox_sandbox import Sandbox
 from scripts.bench import sie
+from scripts.bench.memory import peak_rss_mb
 from tests.helpers import tapsync
 
 LEDGER = ["financial_years", "vouchers", "voucher_rows"]
@@ -62,10 +66,33 @@ def parse_figures(say: Callable[[str], None]) -> tuple[float, int]:
     return rate, measured.peak_bytes
 
 
+def ledger_memory(scales: tuple[str, ...], say: Callable[[str], None]) -> float:
+    """Peak RSS of a full ledger sync (SIE path) at each scale; the largest over the smallest."""
+    peaks = []
+    for scale in scales:
+        with Sandbox(seed=1, scale=scale, rate_limit=False) as sb:
+            config = {**sb.tap_config(), "rate_limit_requests": 0}
+            years = sb.tenants[sb.tenant_ids[0]].collections("vouchers")
+            vouchers = sum(coll.select(None).total for _year, coll in years)
+            with tempfile.TemporaryDirectory() as tmp:
+                mb, seconds = peak_rss_mb(tapsync.write_inputs(Path(tmp), config, LEDGER))
+        peaks.append(mb)
+        say(
+            f"   whole ledger, scale {scale:6} {vouchers:>9,} vouchers {mb:7.1f} MB peak, "
+            f"{seconds:6.1f} s (a fresh tap-fortnox process)"
+        )
+    ratio = peaks[-1] / peaks[0]
+    say(f"   peak memory ratio {scales[-1]} vs {scales[0]}: {ratio:.2f}")
+    return ratio
+
+
 def measure_ledger(scale: str, large: bool, say: Callable[[str], None]) -> list[str]:
     say(f"5. The general ledger: SIE 4 export against one detail per voucher (scale {scale})")
     full, incremental = ledger_requests(scale, say)
     goals = [f"ledger requests SIE/detail: full {full:.3f}, incremental {incremental:.3f}"]
+    scales = ("small", "medium", "large") if large else ("small", "medium")
+    memory = ledger_memory(scales, say)
+    goals.append(f"whole-ledger peak memory {scales[-1]} vs {scales[0]}: {memory:.2f}")
     if large:
         rate, peak = parse_figures(say)
         goals.append(f"SIE parsing {rate:,.0f} rows/s, peak {peak / 1e6:.2f} MB")

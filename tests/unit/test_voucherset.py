@@ -31,5 +31,7 @@ def test_a_year_of_vouchers_takes_kilobytes():
     assert len(vouchers) == 250_000
     size = sum(sys.getsizeof(bits) for bits in vouchers._bits.values())
     assert size < 100_000  # a set of 250,000 tuples: over 20 MB
-    assert ("A", 250_000) in vouchers and ("A", 250_001) not in vouchers
-    assert ("B", 1) not in vouchers and ("A", "1") not in vouchers
+    assert ("A", 250_000) in vouchers
+    assert ("A", 250_001) not in vouchers
+    assert ("B", 1) not in vouchers
+    assert ("A", "1") not in vouchers

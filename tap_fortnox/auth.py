@@ -287,7 +287,7 @@ def token_store_record(
 
 
 def _attempts(config: Mapping[str, Any]) -> int:
-    return int(config.get("max_retries") or DEFAULT_MAX_RETRIES)
+    return int(config["max_retries"])
 
 
 class FortnoxAuthenticator(AuthBase):

@@ -77,13 +77,6 @@ from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
 from tap_fortnox.ratelimit import SlidingWindowLimiter
 from tap_fortnox.reach import Reach
 from tap_fortnox.responses import get_ci, json_body, request_path
-from tap_fortnox.settings import (
-    DEFAULT_API_URL,
-    DEFAULT_LOOKBACK_MINUTES,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_SECONDS,
-    MAX_PAGE_SIZE,
-)
 
 if TYPE_CHECKING:
     from backoff.types import Details
@@ -175,7 +168,7 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def url_base(self) -> str:
-        return str(self.config.get("api_url") or DEFAULT_API_URL).rstrip("/")
+        return str(self.config["api_url"]).rstrip("/")
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -187,20 +180,20 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def timeout(self) -> int:
-        return int(self.config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS)
+        return int(self.config["request_timeout_seconds"])
 
     @property
     def page_size(self) -> int:
-        return int(self.config.get("page_size") or MAX_PAGE_SIZE)
+        return int(self.config["page_size"])
 
     @property
     def details_enabled(self) -> bool:
         """Whether this run fetches details (settings `fetch_details`, `list_only_streams`)."""
         if not self.fetch_details:
             return False
-        if self.config.get("fetch_details") is False:
+        if not self.config["fetch_details"]:
             return False
-        return self.name not in (self.config.get("list_only_streams") or ())
+        return self.name not in self.config["list_only_streams"]
 
     def get_new_paginator(self) -> BaseAPIPaginator:
         # Kept so parse_response can leave out the items of a re-read page already emitted.
@@ -383,7 +376,7 @@ class FortnoxStream(RESTStream[int]):
         return send
 
     def backoff_max_tries(self) -> int:
-        return int(self.config.get("max_retries") or DEFAULT_MAX_RETRIES)
+        return int(self.config["max_retries"])
 
     def backoff_wait_generator(self) -> Iterator[float]:  # type: ignore[override]
         """Exponential waits; a `Retry-After` header wins when it asks for longer."""
@@ -590,9 +583,7 @@ class FortnoxStream(RESTStream[int]):
             start = self.get_starting_timestamp(context)
             self._full_read = start is None
             if start is not None:
-                overlap = timedelta(
-                    minutes=float(self.config.get("lookback_minutes", DEFAULT_LOOKBACK_MINUTES))
-                )
+                overlap = timedelta(minutes=float(self.config["lookback_minutes"]))
                 self._lastmodified = lastmodified_param(start, overlap)
             self.logger.info(
                 "Stream '%s'%s: %s",
@@ -612,7 +603,7 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def reports_deletes(self) -> bool:
-        return self.deletable and self.selected and self.config.get("detect_deletes", True)
+        return self.deletable and self.selected and self.config["detect_deletes"]
 
     @cached_property
     def key_fields(self) -> tuple[str, ...]:
@@ -890,7 +881,7 @@ class DocumentStream(FortnoxStream):
 
     @property
     def removed_rows_reported(self) -> bool:
-        return self.rows_editable and self.config.get("detect_deletes", True)
+        return self.rows_editable and self.config["detect_deletes"]
 
     def _begin_read(self, context: Context | None) -> None:
         super()._begin_read(context)

@@ -389,7 +389,11 @@ def _url_error(name: str, value: Any, example: str) -> str:
 
 def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> list[str]:
     """One-line problems with a config that its JSON schema cannot see."""
-    errors: list[str] = []
+    errors: list[str] = [
+        f"Config error: {name} is null; remove it to use the default {default!r}"
+        for name, default in DEFAULTS.items()
+        if name in config and config[name] is None
+    ]
     try:
         flow = auth_flow(config)
     except ConfigError as exc:
@@ -405,7 +409,7 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
                     f"--token-store {path}` to authorise, or set refresh_token)"
                 )
     for name, example in (("api_url", DEFAULT_API_URL), ("auth_url", DEFAULT_AUTH_URL)):
-        if name in config and not _is_http_url(config[name]):
+        if config.get(name) is not None and not _is_http_url(config[name]):
             errors.append(_url_error(name, config[name], example))
     start_date = config.get("start_date")
     if start_date not in (None, ""):
@@ -436,6 +440,15 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
             f"Config error: list_only_streams names unknown streams: {', '.join(unknown)}"
         )
     return errors
+
+
+# The code reads a setting with a default as `config[name]`: the SDK fills in what is absent,
+# and the check above refuses an explicit null, so no second round of defaults is needed.
+DEFAULTS: dict[str, Any] = {
+    name: prop["default"]
+    for name, prop in CONFIG_SCHEMA["properties"].items()
+    if "default" in prop
+}
 
 
 _DECIMAL = re.compile(r"Decimal\('([^']*)'\)")

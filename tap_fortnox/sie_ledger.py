@@ -171,7 +171,7 @@ class LedgerStream(DocumentStream):
 
     @property
     def rows_source(self) -> str:
-        return str(self.config.get("voucher_rows_source") or SOURCE_AUTO)
+        return str(self.config["voucher_rows_source"])
 
     @property
     def fed_children(self) -> list[FedStream]:

@@ -22,9 +22,6 @@ from tap_fortnox.reach import Reach
 from tap_fortnox.responses import get_ci
 from tap_fortnox.settings import (
     CONFIG_SCHEMA,
-    DEFAULT_MAX_PARALLEL_TENANTS,
-    DEFAULT_RATE_LIMIT_REQUESTS,
-    DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
     ConfigError,
     config_errors,
     schema_error,
@@ -96,7 +93,7 @@ class TapFortnox(Tap):
         done = finished_tenants(self._input_state)
         output = SharedOutput(states, done)
         tenants = [t for t in tenants_of(self.config) if t not in done]
-        parallel = int(self.config.get("max_parallel_tenants") or DEFAULT_MAX_PARALLEL_TENANTS)
+        parallel = int(self.config["max_parallel_tenants"])
         if done:
             self.logger.info(
                 "Resuming a run that had finished %d companies; they are not read again",
@@ -164,12 +161,8 @@ class TapFortnox(Tap):
         with self._lock:
             if self._limiter is None:
                 self._limiter = SlidingWindowLimiter(
-                    int(self.config.get("rate_limit_requests", DEFAULT_RATE_LIMIT_REQUESTS)),
-                    float(
-                        self.config.get(
-                            "rate_limit_window_seconds", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
-                        )
-                    ),
+                    int(self.config["rate_limit_requests"]),
+                    float(self.config["rate_limit_window_seconds"]),
                     margin_seconds=EDGE_MARGIN_SECONDS,
                 )
             return self._limiter

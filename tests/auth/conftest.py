@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tap_fortnox.settings import DEFAULTS
 from tests.auth.fake_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuth
 
 
@@ -15,6 +16,7 @@ def fake_oauth():
 @pytest.fixture
 def cc_config(fake_oauth):
     return {
+        **DEFAULTS,  # what the tap's config holds for every setting left out
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
         "tenant_id": "7654321",
@@ -25,6 +27,7 @@ def cc_config(fake_oauth):
 @pytest.fixture
 def refresh_config(fake_oauth, tmp_path):
     return {
+        **DEFAULTS,  # what the tap's config holds for every setting left out
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
         "refresh_token": fake_oauth.new_refresh_token(),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_fortnox.settings import DEFAULTS
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox, config_errors
 from tests.unit.fake_fortnox import CLIENT_ID, Resource
@@ -40,7 +41,9 @@ def run_cli(*args: str, config: dict | None = None, tmp_path: Path | None = None
         ({**CC, "api_url": ""}, "api_url '' is not an http(s) URL"),
         ({**CC, "api_url": "api.fortnox.se/3"}, "api_url 'api.fortnox.se/3' is not an http(s)"),
         ({**CC, "auth_url": "ftp://x/oauth-v1"}, "auth_url 'ftp://x/oauth-v1' is not an http(s)"),
-        ({**CC, "auth_url": None}, "auth_url None is not an http(s) URL"),
+        ({**CC, "auth_url": None}, "auth_url is null; remove it to use the default 'https://"),
+        ({**CC, "page_size": None}, "page_size is null; remove it to use the default 500"),
+        ({**CC, "detect_deletes": None}, "detect_deletes is null"),
     ],
 )
 def test_config_errors_are_one_line_and_name_the_setting(config, fragment):
@@ -73,6 +76,12 @@ def test_the_tap_refuses_a_bad_config_with_all_problems_listed():
     with pytest.raises(ConfigValidationError) as info:
         TapFortnox(config={"start_date": "x"})
     assert len(info.value.errors) == 2
+
+
+def test_every_setting_with_a_default_is_filled_in_when_absent():
+    # The code reads these as config[name], with no second round of defaults.
+    config = TapFortnox(config=CC).config
+    assert {name: config[name] for name in DEFAULTS} == DEFAULTS
 
 
 def test_json_schema_bounds_are_config_errors():

@@ -445,9 +445,7 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
 # The code reads a setting with a default as `config[name]`: the SDK fills in what is absent,
 # and the check above refuses an explicit null, so no second round of defaults is needed.
 DEFAULTS: dict[str, Any] = {
-    name: prop["default"]
-    for name, prop in CONFIG_SCHEMA["properties"].items()
-    if "default" in prop
+    name: prop["default"] for name, prop in CONFIG_SCHEMA["properties"].items() if "default" in prop
 }
 
 

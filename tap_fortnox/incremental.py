@@ -1,4 +1,4 @@
-"""The `lastmodified` filter: the tap's own clock, in Fortnox's Europe/Stockholm local time.
+"""Fortnox time: Europe/Stockholm wall clock, ISO parsing, the tap's clock and `lastmodified`.
 
 Fortnox list items carry no modification timestamp, so the bookmark of an incremental stream is
 the time the tap started reading it (taken before the first request, stored in UTC). The next
@@ -10,10 +10,18 @@ one upsert in the target, missing one is a silent loss.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from tap_fortnox.normalize import STOCKHOLM, parse_iso
-
+STOCKHOLM = ZoneInfo("Europe/Stockholm")  # Fortnox's naive local times
 LASTMODIFIED_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_iso(text: str) -> datetime:
+    """`datetime.fromisoformat`, also accepting a trailing "Z" on Python 3.10."""
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text)
 
 
 def utc_now() -> datetime:

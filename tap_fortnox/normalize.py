@@ -18,13 +18,11 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from tap_fortnox.incremental import STOCKHOLM, parse_iso
 
 # Upper-case runs that are two acronyms glued together; the generic rules cannot see the seam.
 _GLUED_ACRONYMS = {"EUVAT": "EU_VAT"}
@@ -185,14 +183,6 @@ def _to_date(value: Any) -> str | None:
     if _DATE.match(text[:10]) and text[10:11] in (" ", "T"):
         return text[:10]
     raise InvalidValue(value)
-
-
-def parse_iso(text: str) -> datetime:
-    """`datetime.fromisoformat`, also accepting a trailing "Z" on Python 3.10."""
-    text = text.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    return datetime.fromisoformat(text)
 
 
 def _to_date_time(value: Any) -> str | None:

@@ -18,7 +18,7 @@ import pytest
 
 from fortnox_sandbox import Sandbox
 from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
-from tap_fortnox.normalize import STOCKHOLM
+from tap_fortnox.incremental import STOCKHOLM
 from tap_fortnox.tap import TapFortnox
 from tests.helpers import tapsync
 

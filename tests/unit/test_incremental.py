@@ -6,8 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tap_fortnox.incremental import lastmodified_param, parse_timestamp
-from tap_fortnox.normalize import STOCKHOLM
+from tap_fortnox.incremental import STOCKHOLM, lastmodified_param, parse_timestamp
 
 UTC = timezone.utc
 

@@ -29,7 +29,7 @@ from requests.auth import AuthBase
 from urllib3.util.retry import Retry
 
 from tap_fortnox.errors import never_connected, parse_error_body
-from tap_fortnox.responses import get_ci, json_body
+from tap_fortnox.responses import get_ci, json_body, status_text
 from tap_fortnox.settings import (
     DEFAULT_AUTH_URL,
     DEFAULT_MAX_RETRIES,
@@ -102,7 +102,7 @@ def describe_error_body(response: requests.Response) -> str:
     """One line from an OAuth ``{error, error_description}`` or a Fortnox ErrorInformation body."""
     details = parse_error_body(response)
     if details.code is None and not details.message:
-        return f"HTTP {response.status_code} {response.reason or ''}".strip()
+        return status_text(response)
     return details.describe()
 
 

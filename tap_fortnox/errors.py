@@ -17,7 +17,7 @@ import requests
 import urllib3.exceptions
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_fortnox.responses import get_ci, json_body, request_path
+from tap_fortnox.responses import get_ci, json_body, request_path, status_text
 
 # Fortnox codes for "the company has no licence for this scope", "no API licence at all" and
 # "the token lacks the scope" (fortnox-api.md section 5.4 and the Fortnox error list).
@@ -94,11 +94,11 @@ def error_message(stream_name: str, response: requests.Response, what: str = "")
     """`Stream 'x': GET /3/path failed with HTTP 400: Fortnox error 2000588: <message>`."""
     method = response.request.method if response.request else "GET"
     details = parse_error_body(response)
-    reason = f" {response.reason}" if response.reason and details.code is None else ""
+    status = status_text(response) if details.code is None else f"HTTP {response.status_code}"
     suffix = f" ({what})" if what else ""
     return _one_line(
-        f"Stream '{stream_name}': {method} {request_path(response)} failed with HTTP "
-        f"{response.status_code}{reason}: {details.describe()}{suffix}"
+        f"Stream '{stream_name}': {method} {request_path(response)} failed with "
+        f"{status}: {details.describe()}{suffix}"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 import json
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlparse
 
@@ -49,3 +50,12 @@ def request_path(response_or_url: requests.Response | str | None) -> str:
     else:
         url = response_or_url
     return urlparse(url or "").path or "/"
+
+
+def status_text(response: requests.Response) -> str:
+    """ "HTTP 503 Service Unavailable": the standard phrase, whatever case the server wrote."""
+    try:
+        reason = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        reason = response.reason or ""
+    return f"HTTP {response.status_code} {reason}".strip()

@@ -4,12 +4,13 @@ the content, odd field types, fuzzed JSON). The tap reaches it with a static acc
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from werkzeug import Request, Response
+
+from tests.helpers import http_double
 
 Reply = tuple[int, bytes | str | dict | list, dict[str, str]]
 Responder = Callable[[str, dict[str, str]], Reply]
@@ -33,42 +34,15 @@ class ScriptedFortnox:
         self.respond = respond
         self.seen: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
-        scripted = self
+        self.server = http_double.serve(self._handle)
+        self.api_url = http_double.base_url(self.server) + "/3"
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                split = urlsplit(self.path)
-                query = dict(parse_qsl(split.query))
-                with scripted._lock:
-                    scripted.seen.append((split.path, query))
-                status, body, headers = scripted.respond(split.path, query)
-                raw = (
-                    body
-                    if isinstance(body, bytes)
-                    else body.encode()
-                    if isinstance(body, str)
-                    else json.dumps(body).encode()
-                )
-                self.send_response(status)
-                headers = {"Content-Type": "application/json", **headers}
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.api_url = f"http://127.0.0.1:{self.server.server_address[1]}/3"
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+    def _handle(self, request: Request) -> Response:
+        path, query = http_double.raw_path(request), request.args.to_dict()
+        with self._lock:
+            self.seen.append((path, query))
+        status, body, headers = self.respond(path, query)
+        return http_double.reply(status, body, headers)
 
     def config(self, **overrides: Any) -> dict[str, Any]:
         return {
@@ -84,5 +58,4 @@ class ScriptedFortnox:
         return [query for seen_path, query in self.seen if seen_path == path]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_double.stop(self.server)

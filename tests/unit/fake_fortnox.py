@@ -15,9 +15,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import unquote
+
+from werkzeug import Request, Response
+
+from tests.helpers import http_double
 
 CLIENT_ID = "fake-client"
 CLIENT_SECRET = "fake-secret-" + "x9" * 10
@@ -28,6 +31,10 @@ def dumps(body: Any) -> bytes:
     """JSON with Decimals written as exact numbers (as Fortnox sends money)."""
     text = json.dumps(body, default=lambda o: f"__decimal__{o}__" if isinstance(o, Decimal) else o)
     return re.sub(r'"__decimal__([-0-9.Ee+]+)__"', r"\1", text).encode()
+
+
+def reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return http_double.reply(status, body if isinstance(body, bytes) else dumps(body), headers)
 
 
 @dataclass
@@ -70,33 +77,13 @@ class FakeFortnox:
         self.valid_tokens: set[str] = set()
         self.tokens_issued = 0
         self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                fake.handle_get(self)
-
-            def do_POST(self) -> None:
-                fake.handle_post(self)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = http_double.serve(self.handle)
+        base = http_double.base_url(self.server)
         self.api_url = base + "/3"
         self.auth_url = base + "/oauth-v1"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_double.stop(self.server)
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -131,25 +118,10 @@ class FakeFortnox:
 
     # --- serving --------------------------------------------------------------------------
 
-    def _send(
-        self,
-        handler: BaseHTTPRequestHandler,
-        status: int,
-        body: Any,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        raw = body if isinstance(body, bytes) else dumps(body)
-        handler.send_response(status)
-        content_type = "application/json"
-        for name, value in (headers or {}).items():
-            if name.lower() == "content-type":
-                content_type = value
-            else:
-                handler.send_header(name, value)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(raw)))
-        handler.end_headers()
-        handler.wfile.write(raw)
+    def handle(self, request: Request) -> Response:
+        if request.method == "POST":
+            return self.handle_post(request)
+        return self.handle_get(request)
 
     def _fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -159,55 +131,42 @@ class FakeFortnox:
                     return fault
         return None
 
-    def handle_post(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
-        path = urlparse(handler.path).path
-        self.requests.append(Seen("POST", path, form, handler.headers.get("Authorization")))
+    def handle_post(self, request: Request) -> Response:
+        form = request.form.to_dict()
+        path = http_double.raw_path(request)
+        self.requests.append(Seen("POST", path, form, request.headers.get("Authorization")))
         if path != "/oauth-v1/token" or form.get("grant_type") != "client_credentials":
-            self._send(handler, 400, {"error": "unsupported_grant_type"})
-            return
+            return reply(400, {"error": "unsupported_grant_type"})
         expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        if handler.headers.get("Authorization") != f"Basic {expected}":
-            self._send(handler, 401, {"error": "invalid_client", "error_description": "Bad"})
-            return
+        if request.headers.get("Authorization") != f"Basic {expected}":
+            return reply(401, {"error": "invalid_client", "error_description": "Bad"})
         with self.lock:
             self.tokens_issued += 1
             token = f"tok-{self.tokens_issued}"
             self.valid_tokens.add(token)
-        self._send(
-            handler, 200, {"access_token": token, "expires_in": 3600, "token_type": "bearer"}
-        )
+        return reply(200, {"access_token": token, "expires_in": 3600, "token_type": "bearer"})
 
-    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
-        url = urlparse(handler.path)
-        path = url.path
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        auth = handler.headers.get("Authorization")
+    def handle_get(self, request: Request) -> Response:
+        path = http_double.raw_path(request)
+        query = request.args.to_dict()
+        auth = request.headers.get("Authorization")
         self.requests.append(Seen("GET", path, query, auth))
         fault = self._fault(path)
         if fault is not None:
             if fault.drop:
-                handler.close_connection = True
-                handler.connection.shutdown(2)
-                return
-            self._send(handler, fault.status, fault.body, fault.headers)
-            return
+                return http_double.drop(request)
+            return reply(fault.status, fault.body, fault.headers)
         token = (auth or "").removeprefix("Bearer ").strip()
         if token not in self.valid_tokens:
-            self._send(
-                handler,
+            return reply(
                 401,
                 {"ErrorInformation": {"error": 1, "message": "Invalid token", "code": 2000310}},
             )
-            return
         if path in self.singles:
             key, body = self.singles[path]
-            self._send(handler, 200, {key: body})
-            return
+            return reply(200, {key: body})
         if path in self.resources:
-            self._list(handler, self.resources[path], query)
-            return
+            return self._list(self.resources[path], query)
         for prefix, resource in self.resources.items():
             if not (path.startswith(prefix + "/") and resource.detail_key):
                 continue
@@ -215,20 +174,16 @@ class FakeFortnox:
             year = query.get("financialyear")
             detail = resource.details.get(f"{year}:{ident}") or resource.details.get(ident)
             if detail is not None:
-                self._send(handler, 200, {resource.detail_key: detail})
-                return
-        self._send(
-            handler, 404, {"ErrorInformation": {"error": 1, "message": "Not found", "code": 2000}}
-        )
+                return reply(200, {resource.detail_key: detail})
+        return reply(404, {"ErrorInformation": {"error": 1, "message": "Not found", "code": 2000}})
 
-    def _list(self, handler: BaseHTTPRequestHandler, res: Resource, query: dict) -> None:
+    def _list(self, res: Resource, query: dict) -> Response:
         items = res.items
         if res.year_field and "financialyear" in query:
             items = [i for i in items if str(i.get(res.year_field)) == query["financialyear"]]
         since = query.get("lastmodified")
         if since is not None and res.lastmodified == "reject":
-            self._send(
-                handler,
+            return reply(
                 400,
                 {
                     "ErrorInformation": {
@@ -238,18 +193,15 @@ class FakeFortnox:
                     }
                 },
             )
-            return
         if since is not None and res.lastmodified == "filter":
             items = [i for i in items if res.modified.get(str(i.get(res.id_field)), "") >= since]
         if not res.meta:
-            self._send(handler, 200, {res.key: items})
-            return
+            return reply(200, {res.key: items})
         limit = int(query.get("limit", 100))
         page = int(query.get("page", 1))
         total_pages = math.ceil(len(items) / limit) if items else 0
         chunk = items[(page - 1) * limit : page * limit]
-        self._send(
-            handler,
+        return reply(
             200,
             {
                 "MetaInformation": {

@@ -21,14 +21,14 @@ def delete_before(fake, path: str, page: int, remove, year: str | None = None) -
     serve = fake._list
     resource = fake.resources[path]
 
-    def hooked(handler, res, query):
+    def hooked(res, query):
         if res is resource and (year is None or query.get("financialyear") == year):
             if query.get("page") == str(page) and not getattr(hooked, "done", False):
                 hooked.done = True
                 gone = remove(res.items)
                 res.items = [i for i in res.items if not any(i is g for g in gone)]
             served.append(query.get("page"))
-        serve(handler, res, query)
+        return serve(res, query)
 
     fake._list = hooked
     return served

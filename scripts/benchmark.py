@@ -50,7 +50,7 @@ from scripts.bench.ledger import measure_ledger
 from scripts.bench.memory import peak_rss_mb
 from scripts.bench.resume import measure_resume
 from scripts.bench.tenants import measure_tenants
-from tap_fortnox.client import RowStream
+from tap_fortnox.documents import RowStream
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
 from tests.helpers import tapsync

@@ -29,16 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python scripts/generate_schemas.py`
     sys.path.insert(0, str(ROOT))
 
-from tap_fortnox.client import (  # noqa: E402
-    ROW_INDEX,
-    SYNC_STARTED_AT,
-    TENANT_ID,
-    YEAR,
-    DocumentStream,
-    FortnoxStream,
-    RowStream,
-)
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, YEAR, FortnoxStream  # noqa: E402
 from tap_fortnox.deletes import DELETED_AT, DELETED_AT_SCHEMA  # noqa: E402
+from tap_fortnox.documents import ROW_INDEX, DocumentStream, RowStream  # noqa: E402
 from tap_fortnox.normalize import snake_case  # noqa: E402
 from tap_fortnox.streams import STREAM_TYPES  # noqa: E402
 

@@ -33,7 +33,8 @@ from singer_sdk.helpers.types import Context
 
 from tap_fortnox import sdk
 from tap_fortnox.checkpoint import STATE_KEY, Checkpoint
-from tap_fortnox.client import ROW_FLUSH_SIZE, TENANT_ID, YEAR, DocumentStream, FortnoxStream
+from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
+from tap_fortnox.documents import ROW_FLUSH_SIZE, DocumentStream
 from tap_fortnox.errors import FortnoxAPIError, NotFoundError, classify
 from tap_fortnox.sie import (
     SieAccount,

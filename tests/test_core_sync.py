@@ -11,7 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tap_fortnox.client import FortnoxStream, RowStream
+from tap_fortnox.client import FortnoxStream
+from tap_fortnox.documents import RowStream
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox

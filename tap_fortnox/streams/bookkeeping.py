@@ -9,14 +9,8 @@ from typing import Any
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_fortnox.client import (
-    SYNC_STARTED_AT,
-    TENANT_ID,
-    YEAR,
-    FinancialYearChild,
-    FortnoxStream,
-    RowStream,
-)
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, YEAR, FinancialYearChild, FortnoxStream
+from tap_fortnox.documents import RowStream
 from tap_fortnox.sie_ledger import FedStream, LedgerStream
 
 

@@ -6,7 +6,8 @@ rejects the filter (error 2000588) a sync turns into a full read.
 
 from __future__ import annotations
 
-from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, FortnoxStream, RowStream
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, FortnoxStream
+from tap_fortnox.documents import DocumentStream, RowStream
 
 
 class SuppliersStream(FortnoxStream):

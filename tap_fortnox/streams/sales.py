@@ -6,7 +6,8 @@ Full detail records everywhere (list items are partial), incremental on `lastmod
 
 from __future__ import annotations
 
-from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, DocumentStream, FortnoxStream, RowStream
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, FortnoxStream
+from tap_fortnox.documents import DocumentStream, RowStream
 
 
 class CustomersStream(FortnoxStream):

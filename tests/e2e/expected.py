@@ -13,7 +13,8 @@ from typing import Any
 from fortnox_sandbox.resources import RESOURCES
 from fortnox_sandbox.spec_fields import SCHEMAS
 from scripts.meltano_harness import SandboxProcess
-from tap_fortnox.client import ROW_INDEX, TENANT_ID, FortnoxStream, RowStream
+from tap_fortnox.client import TENANT_ID, FortnoxStream
+from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.responses import get_ci
 from tap_fortnox.sie_ledger import FedStream

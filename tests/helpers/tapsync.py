@@ -29,7 +29,8 @@ from typing import Any
 from fortnox_sandbox import Sandbox
 from fortnox_sandbox.api import Api
 from fortnox_sandbox.resources import RESOURCES, SINGLES
-from tap_fortnox.client import ROW_INDEX, TENANT_ID, YEAR, FortnoxStream, RowStream
+from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
+from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
 from tap_fortnox.tap import TapFortnox

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tap_fortnox.checkpoint import CHECKPOINT_EVERY_REQUESTS
-from tap_fortnox.client import ROW_FLUSH_SIZE
+from tap_fortnox.documents import ROW_FLUSH_SIZE
 from tests.unit.conftest import run_tap
 from tests.unit.fake_fortnox import TENANT_ID, Resource
 

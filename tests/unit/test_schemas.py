@@ -7,7 +7,8 @@ import json
 import pytest
 
 from scripts import generate_schemas
-from tap_fortnox.client import ROW_INDEX, SYNC_STARTED_AT, TENANT_ID, RowStream
+from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID
+from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.streams import STREAM_TYPES
 from tests.unit.spec import SPEC_PATH
 

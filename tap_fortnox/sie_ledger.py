@@ -95,8 +95,12 @@ def _month(period: str) -> str:
 
 @dataclass
 class Balances:
-    """The year's balances and account names, gathered while the file is read."""
+    """The year's account names and the balances the selected streams want, gathered while the
+    file is read. Period balances are taken in batches as they come (there can be one per
+    account, month and project); account balances once the file is read (an account's #IB, #UB
+    and #RES are separate lines)."""
 
+    wanted: frozenset[str] = frozenset()  # FedStream.ledger_part values
     names: dict[int, str] = field(default_factory=dict)
     accounts: dict[int, dict[str, Any]] = field(default_factory=dict)
     periods: list[dict[str, Any]] = field(default_factory=list)
@@ -107,7 +111,7 @@ class Balances:
             self.names[event.number] = event.name
         elif isinstance(event, SieBalance) and event.year_index == 0 and not event.objects:
             names = _BALANCE_FIELDS.get(event.kind)
-            if names is not None:
+            if names is not None and "accounts" in self.wanted:
                 entry = self.accounts.setdefault(event.account, {})
                 entry[names[0]], entry[names[1]] = event.amount, event.quantity
         elif (
@@ -119,16 +123,30 @@ class Balances:
                 "amount": event.amount,
                 "quantity": event.quantity,
             }
-            if not event.objects:
+            if not event.objects and "periods" in self.wanted:
                 self.periods.append(record)
-            for dimension, code in event.objects:  # one object each in Fortnox's files
-                self.object_periods.append({**record, "dimension": dimension, "object": code})
+            if "object_periods" in self.wanted:
+                for dimension, code in event.objects:  # one object each in Fortnox's files
+                    self.object_periods.append({**record, "dimension": dimension, "object": code})
 
-    def account_records(self) -> list[dict[str, Any]]:
-        return [
-            {"account": account, "account_description": self.names.get(account), **values}
-            for account, values in sorted(self.accounts.items())
-        ]
+    @property
+    def pending(self) -> int:
+        return len(self.periods) + len(self.object_periods)
+
+    def pop(self, part: str, final: bool) -> list[dict[str, Any]]:
+        """The records of one ledger part gathered so far, forgotten here."""
+        if part == "accounts":
+            if not final:
+                return []
+            return [
+                {"account": account, "account_description": self.names.get(account), **values}
+                for account, values in sorted(self.accounts.items())
+            ]
+        if part == "periods":
+            records, self.periods = self.periods, []
+        else:
+            records, self.object_periods = self.object_periods, []
+        return records
 
 
 class SieUnusable(Exception):
@@ -153,12 +171,6 @@ class FedStream(FortnoxStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         yield from self.pending
-
-    def records_from(self, balances: Balances) -> list[dict[str, Any]]:
-        """This stream's records of one year's file: account or period balances."""
-        if self.ledger_part == "accounts":
-            return balances.account_records()
-        return balances.periods if self.ledger_part == "periods" else balances.object_periods
 
 
 class LedgerStream(DocumentStream):
@@ -257,7 +269,7 @@ class LedgerStream(DocumentStream):
         """Queue the rows of the `wanted` vouchers (None: all) and the balances; the vouchers
         whose rows were queued."""
         year = (context or {}).get(YEAR)
-        balances = Balances()
+        balances = Balances(frozenset(child.ledger_part for child in self.fed_children))
         done = VoucherSet()
         skipping = bool(self._saved_after)
         try:
@@ -266,6 +278,8 @@ class LedgerStream(DocumentStream):
                 for event in parse(response.iter_content(SIE_CHUNK_BYTES)):
                     if not isinstance(event, SieVoucher):
                         balances.take(event)
+                        if balances.pending >= ROW_FLUSH_SIZE:
+                            self._hand_over_balances(context, balances, final=False)
                         continue
                     key = voucher_key(event.series, event.number)
                     if skipping:  # a rows-phase checkpoint: these rows went out before
@@ -288,7 +302,7 @@ class LedgerStream(DocumentStream):
             ) from None
         finally:
             self.flush_rows()
-        self._hand_over_balances(context, balances)
+        self._hand_over_balances(context, balances, final=True)
         if self.fed_children:
             sdk.context_state(self, context)[BALANCES_READ] = True
         return done
@@ -363,10 +377,17 @@ class LedgerStream(DocumentStream):
                 self.flush_rows()
         self.flush_rows()
 
-    def _hand_over_balances(self, context: Context | None, balances: Balances) -> None:
+    def _hand_over_balances(
+        self, context: Context | None, balances: Balances, *, final: bool
+    ) -> None:
+        """Sync the balance streams over the balances gathered so far (all of them: final)."""
         year = (context or {}).get(YEAR)
         for child in self.fed_children:
-            child.pending = [{YEAR: year, **record} for record in child.records_from(balances)]
+            child.pending = [
+                {YEAR: year, **record} for record in balances.pop(child.ledger_part, final)
+            ]
+            if not (child.pending or final):
+                continue
             try:
                 sdk.sync_rows(child)
             finally:

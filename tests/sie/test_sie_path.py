@@ -5,12 +5,14 @@ a fallback to the details for a year whose file is refused or broken."""
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
 
+from tap_fortnox import sdk, sie_ledger
 from tap_fortnox.errors import FortnoxAPIError
+from tap_fortnox.sie import SieBalance, SiePeriodBalance
 from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 
@@ -100,6 +102,38 @@ def test_balances_agree_with_the_voucher_rows(make_sandbox):
     for period in run.records("period_balances"):
         months[(period["year"], period["account"])] += period["amount"]
     assert {k: v for k, v in months.items() if v} == {k: v for k, v in rows.items() if v}
+
+
+def test_period_balances_go_out_in_batches_as_the_file_is_read(make_sandbox, monkeypatch):
+    """One per account, month and project: not all held until a year's file ends."""
+    sb = make_sandbox(seed=42, scale="small", rate_limit=False)
+    whole = tapsync.run_tap(config_for(sb), [*LEDGER, *BALANCES])
+    hand_overs: Counter[str] = Counter()
+    sync_rows = sdk.sync_rows
+
+    def counted(child):
+        hand_overs[child.name] += 1
+        return sync_rows(child)
+
+    monkeypatch.setattr(sdk, "sync_rows", counted)
+    monkeypatch.setattr(sie_ledger, "ROW_FLUSH_SIZE", 10)
+    batched = tapsync.run_tap(config_for(sb), [*LEDGER, *BALANCES])
+    for name in BALANCES:
+        assert comparable(batched.records(name)) == comparable(whole.records(name)), name
+    years = len(sb.expected("financialyears"))
+    assert hand_overs["object_period_balances"] > 2 * years
+    assert hand_overs["account_balances"] == years  # complete only once the file is read
+
+
+def test_only_the_selected_balances_are_gathered():
+    balances = sie_ledger.Balances(frozenset({"periods"}))
+    for objects in ((), (("6", "P1"),)):
+        balances.take(SiePeriodBalance("PSALDO", 0, "202401", 1910, objects, Decimal(5), None))
+        balances.take(SieBalance("UB", 0, 1910, Decimal(5), None, objects))
+    assert len(balances.pop("periods", final=False)) == 1
+    assert balances.object_periods == []
+    assert balances.pop("accounts", final=True) == []
+    assert balances.pop("periods", final=True) == []  # taken before
 
 
 def test_an_incremental_sync_reads_one_file_per_year_with_changes(make_sandbox):

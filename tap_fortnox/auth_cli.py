@@ -180,11 +180,12 @@ class _Callback:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the query holds the code: keep it out of the terminal
 
+        wanted = 80 if parts.port is None else parts.port  # 0: a free port (not `or 80`)
         try:
-            self.server = HTTPServer((host, parts.port or 80), Handler)
+            self.server = HTTPServer((host, wanted), Handler)
         except OSError as exc:
             raise AuthError(
-                f"cannot listen on {host}:{parts.port or 80} for the redirect ({exc.strerror}); "
+                f"cannot listen on {host}:{wanted} for the redirect ({exc.strerror}); "
                 f"use --redirect-uri with a free port or --paste-code"
             ) from None
         port = self.server.server_address[1]

@@ -8,9 +8,7 @@ the peak resident memory of a fresh `tap-fortnox` process syncing the whole ledg
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from fortnox_sandbox import Sandbox
 from scripts.bench import sie
@@ -74,8 +72,7 @@ def ledger_memory(scales: tuple[str, ...], say: Callable[[str], None]) -> float:
             config = {**sb.tap_config(), "rate_limit_requests": 0}
             years = sb.tenants[sb.tenant_ids[0]].collections("vouchers")
             vouchers = sum(coll.select(None).total for _year, coll in years)
-            with tempfile.TemporaryDirectory() as tmp:
-                mb, seconds = peak_rss_mb(tapsync.write_inputs(Path(tmp), config, LEDGER))
+            mb, seconds = peak_rss_mb(config, LEDGER)
         peaks.append(mb)
         say(
             f"   whole ledger, scale {scale:6} {vouchers:>9,} vouchers {mb:7.1f} MB peak, "

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from tests.helpers import tapsync
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Peak resident memory (MB) and seconds of one `tap-fortnox` process, output to /dev/null.
+def peak_rss_mb(config: Mapping[str, Any], streams: Iterable[str]) -> tuple[float, float]:
+    """Peak resident memory (MB) and seconds of one `tap-fortnox` process syncing `streams`,
+    output to /dev/null."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return _peak_rss_mb(tapsync.write_inputs(Path(tmp), config, streams))
 
-    Read from the process's own high-water mark (Linux /proc VmHWM) once it runs the tap:
-    ru_maxrss would also count the benchmark process it was forked from.
-    """
+
+def _peak_rss_mb(args: list[str]) -> tuple[float, float]:
+    """Read from the process's own high-water mark (Linux /proc VmHWM) once it runs the tap:
+    ru_maxrss would also count the benchmark process it was forked from."""
     started = time.perf_counter()
     process = tapsync.start_cli(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proc = Path(f"/proc/{process.pid}")

@@ -8,10 +8,8 @@ the sum. Then 100 companies in one `tap-fortnox` process (limits off): peak memo
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from fortnox_sandbox import Sandbox
 from scripts.bench.memory import peak_rss_mb
@@ -53,11 +51,7 @@ def hundred_companies_memory(say: Callable[[str], None]) -> float:
     for count in (10, 100):
         with Sandbox(seed=1, scale="small", tenants=count, rate_limit=False) as sb:
             config = _many(sb, list(sb.tenant_ids), rate_limit_requests=0, fetch_details=False)
-            with tempfile.TemporaryDirectory() as tmp:
-                args = tapsync.write_inputs(Path(tmp), config, STREAMS)
-                started = time.perf_counter()
-                peaks[count] = peak_rss_mb(args)[0]
-                seconds = time.perf_counter() - started
+            peaks[count], seconds = peak_rss_mb(config, STREAMS)
         say(
             f"   {count:>3} companies in one process (list-only, limits off): "
             f"{peaks[count]:.1f} MB peak, {seconds:.1f} s"

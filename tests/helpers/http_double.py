@@ -5,13 +5,13 @@ library's. The sandbox is the other kind of double: a full simulator, its own di
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import simplejson
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 from werkzeug.datastructures import Headers
@@ -45,8 +45,9 @@ def raw_path(request: Request) -> str:
 
 
 def reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    """A JSON answer; ``bytes`` and ``str`` bodies go out as they are (broken bodies included)."""
-    raw = body if isinstance(body, bytes | str) else json.dumps(body)
+    """A JSON answer, Decimals written as exact numbers (as Fortnox sends money); ``bytes`` and
+    ``str`` bodies go out as they are (broken bodies included)."""
+    raw = body if isinstance(body, bytes | str) else simplejson.dumps(body, use_decimal=True)
     sent = Headers({"Content-Type": "application/json"})
     sent.update(headers or {})  # case-insensitive: a fault's own Content-Type replaces JSON's
     return Response(raw, status=status, headers=sent)

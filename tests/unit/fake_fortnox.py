@@ -11,30 +11,19 @@ from __future__ import annotations
 import base64
 import json
 import math
-import re
 import threading
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
 from werkzeug import Request, Response
 
 from tests.helpers import http_double
+from tests.helpers.http_double import reply
 
 CLIENT_ID = "fake-client"
 CLIENT_SECRET = "fake-secret-" + "x9" * 10
 TENANT_ID = "1234567"
-
-
-def dumps(body: Any) -> bytes:
-    """JSON with Decimals written as exact numbers (as Fortnox sends money)."""
-    text = json.dumps(body, default=lambda o: f"__decimal__{o}__" if isinstance(o, Decimal) else o)
-    return re.sub(r'"__decimal__([-0-9.Ee+]+)__"', r"\1", text).encode()
-
-
-def reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return http_double.reply(status, body if isinstance(body, bytes) else dumps(body), headers)
 
 
 @dataclass

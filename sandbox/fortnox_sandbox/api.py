@@ -15,10 +15,11 @@ from typing import Any
 from . import errors
 from .clock import Clock, parse_date, parse_lastmodified
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
+from .lru import Lru
 from .resources import RESOURCES, SINGLES, Resource
 from .shape import project
 from .sie_export import SieExport
-from .store import Collection, Lru, Ranges, Selection, Source, intersect
+from .store import Collection, Ranges, Selection, Source, intersect
 from .tenant import Tenant
 
 MAX_LIMIT = 500

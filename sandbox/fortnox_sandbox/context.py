@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from .clock import day_start, local
 from .detrand import rng, stream_id
+from .lru import Lru
 from .people import person_name
 from .scales import Scale
-from .store import Lru
 
 
 @dataclass

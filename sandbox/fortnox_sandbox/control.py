@@ -10,11 +10,84 @@ POST touch, delete, remove_rows, add_rows, add_field, add_financial_year, revoke
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .sandbox import Sandbox
+from .clock import Clock
+from .oauth import OAuth
+from .ratelimit import SlidingWindow
+
+
+class Controlled(Protocol):
+    """What the control surface drives: the `Sandbox`, typed by shape so that this HTTP layer
+    does not import the module that builds it (no import circle)."""
+
+    seed: int
+    scale: str
+    tenant_ids: list[str]
+    client_id: str
+    client_secret: str
+    as_of: date
+    clock: Clock
+    limiter: SlidingWindow
+    oauth: OAuth
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def api_url(self) -> str: ...
+    @property
+    def auth_url(self) -> str: ...
+    def counters(self) -> dict: ...
+    def reset_counters(self) -> None: ...
+    def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]: ...
+    def tap_config(self, flow: str = ..., tenant_id: str | None = None) -> dict: ...
+    def touch(
+        self,
+        resource: str,
+        count: int = ...,
+        tenant_id: str | None = None,
+        create: bool = ...,
+        year: int | None = None,
+        keys: list[str] | None = None,
+    ) -> list[str]: ...
+    def delete(
+        self,
+        resource: str,
+        count: int = ...,
+        tenant_id: str | None = None,
+        year: int | None = None,
+        keys: list[str] | None = None,
+    ) -> list[str]: ...
+    def remove_rows(
+        self, resource: str, count: int = ..., rows: int = ..., **which: Any
+    ) -> list[str]: ...
+    def add_rows(
+        self, resource: str, count: int = ..., rows: int = ..., **which: Any
+    ) -> list[str]: ...
+    def add_field(
+        self, resource: str, name: str, value: Any, where: str = ..., tenant_id: str | None = None
+    ) -> int: ...
+    def revoke_consent(self, tenant_id: str) -> None: ...
+    def restore_consent(self, tenant_id: str) -> None: ...
+    def add_financial_year(self, tenant_id: str | None = None, vouchers: int = ...) -> int: ...
+    def inject(
+        self,
+        kind: str,
+        count: int = ...,
+        path_prefix: str | None = None,
+        status: int | None = None,
+        delay: float | None = None,
+    ) -> None: ...
+    def set_now(self, when: datetime | None) -> None: ...
+    def set_rate_limit(
+        self, enabled: bool, requests: int = ..., window_seconds: float = ...
+    ) -> None: ...
+    def set_token_lifetime(self, seconds: int) -> None: ...
+    def new_refresh_token(self, tenant_id: str | None = None) -> str: ...
+    def new_access_token(
+        self, tenant_id: str | None = None, lifetime: int | None = None
+    ) -> str: ...
 
 
 def _bool(value: Any) -> bool:
@@ -39,7 +112,7 @@ def _keys(value: Any) -> list[str] | None:
 
 
 def handle(
-    sb: Sandbox, method: str, path: str, query: dict[str, str], body: bytes
+    sb: Controlled, method: str, path: str, query: dict[str, str], body: bytes
 ) -> tuple[int, Any]:
     args: dict[str, Any] = dict(query)
     if body:
@@ -57,7 +130,7 @@ def handle(
         return 400, {"error": str(exc) or type(exc).__name__}
 
 
-def _dispatch(sb: Sandbox, action: str, args: dict[str, Any]) -> tuple[int, Any]:
+def _dispatch(sb: Controlled, action: str, args: dict[str, Any]) -> tuple[int, Any]:
     tenant = args.get("tenant_id")
     if action == "health":
         return 200, {

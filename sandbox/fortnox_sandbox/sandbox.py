@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -16,6 +15,7 @@ from .context import Urls
 from .counters import Counters
 from .documents import RowEditor
 from .faults import Faults
+from .lru import Lru
 from .oauth import OAuth
 from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, RESOURCES, SINGLES
@@ -23,7 +23,7 @@ from .scales import SCALES
 from .server import make_server
 from .shape import fields
 from .spec_fields import SCHEMAS
-from .store import Collection, Lru
+from .store import Collection
 from .tenant import Tenant, Tenants
 
 
@@ -346,12 +346,3 @@ class Sandbox:
             if tenant.has(name)
             for _y, coll in tenant.collections(name)
         )
-
-    # -- control surface over HTTP
-    def control(
-        self, method: str, path: str, query: dict[str, str], body: bytes
-    ) -> tuple[int, bytes]:
-        from .control import handle
-
-        status, payload = handle(self, method, path, query, body)
-        return status, json.dumps(payload, ensure_ascii=False).encode("utf-8")

@@ -15,15 +15,27 @@ from collections.abc import Iterator
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import errors
-from .api import Streamed
+from . import control, errors
+from .api import Api, Settings, Streamed
+from .counters import Counters
+from .faults import Faults
 from .oauth import parse_form
+from .tenant import Tenants
 
-if TYPE_CHECKING:
-    from .sandbox import Sandbox
+
+class Site(control.Controlled):
+    """What the server routes to: the `Sandbox`, typed by shape (it builds this server, so
+    importing it here would make an import circle)."""
+
+    api: Api
+    settings: Settings
+    tenants: Tenants
+    faults: Faults
+    request_counts: Counters
+
 
 HTML_503 = (
     b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head>"
@@ -34,7 +46,7 @@ HTML_503 = (
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FortnoxSandbox/1.0"
-    sandbox: Sandbox  # set on the subclass made by make_server
+    sandbox: Site  # set on the subclass made by make_server
 
     def setup(self) -> None:
         super().setup()
@@ -137,15 +149,15 @@ def send_stream(
     handler.wfile.write(b"0\r\n\r\n")
 
 
-def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
+def dispatch(sb: Site, handler: BaseHTTPRequestHandler, method: str) -> None:
     split = urlsplit(handler.path)
     path = split.path
     query = dict(parse_qsl(split.query, keep_blank_values=True))
     length = int(handler.headers.get("Content-Length") or 0)
     body = handler.rfile.read(length) if length else b""
     if path.startswith("/_sandbox/"):
-        status, payload = sb.control(method, path, query, body)
-        send(handler, status, payload)
+        status, reply = control.handle(sb, method, path, query, body)
+        send(handler, status, json.dumps(reply, ensure_ascii=False).encode("utf-8"))
         return
     fault = sb.faults.take(path)
     damage = None  # a fault that damages the reply's body: "malformed" or "truncated"
@@ -183,7 +195,7 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
 
 
 def _route(
-    sb: Sandbox,
+    sb: Site,
     handler: BaseHTTPRequestHandler,
     method: str,
     path: str,
@@ -271,6 +283,6 @@ class Server(ThreadingHTTPServer):
                 conn.shutdown(socket.SHUT_RDWR)
 
 
-def make_server(sb: Sandbox, host: str, port: int) -> Server:
+def make_server(sb: Site, host: str, port: int) -> Server:
     handler = type("SandboxHandler", (Handler,), {"sandbox": sb})
     return Server((host, port), handler)

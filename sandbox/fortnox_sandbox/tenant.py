@@ -11,6 +11,7 @@ from . import registers as reg
 from .accruals import InvoiceAccrualSource, SupplierInvoiceAccrualSource, TaxReductionSource
 from .assets import AssetSource
 from .context import Context, FinancialYear, Urls
+from .lru import Lru
 from .orders import ContractSource, OfferSource, OrderSource, contract_templates
 from .prices import PriceSource
 from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource, SupplierSource
@@ -19,7 +20,7 @@ from .salary import EmployeeSource, expenses, salary_sources
 from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
-from .store import Collection, ExtraFields, Lru, Source, StaticSource
+from .store import Collection, ExtraFields, Source, StaticSource
 
 
 class Tenant:

@@ -43,7 +43,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.io_base import SingerWriter
 
 from fortnox_sandbox import Sandbox
-from fortnox_sandbox.resources import RESOURCES, SINGLES
+from fortnox_sandbox.model.resources import RESOURCES, SINGLES
 from scripts.bench.bare import bare_tap
 from scripts.bench.deletes import measure_deletes
 from scripts.bench.ledger import measure_ledger

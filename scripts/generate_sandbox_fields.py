@@ -1,4 +1,4 @@
-"""Generate sandbox/fortnox_sandbox/spec_fields.json from Fortnox's OpenAPI document.
+"""Generate sandbox/fortnox_sandbox/model/spec_fields.json from Fortnox's OpenAPI document.
 
 The sandbox needs each schema's field names, in order, and coarse types (to complete detail
 bodies and to cut list items), not the 1 MB document itself. Codes: s string, d date,
@@ -20,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "vendor" / "fortnox-openapi" / "openapi-fortnox.json"
-OUT = ROOT / "sandbox" / "fortnox_sandbox" / "spec_fields.json"
+OUT = ROOT / "sandbox" / "fortnox_sandbox" / "model" / "spec_fields.json"
 PREFIX = "fortnox_"
 WRAPPERS = ("_Wrap", "_List", "_WrapList")
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from .resources import RESOURCES
+from .model.resources import RESOURCES
 from .sandbox import Sandbox
 
 Get = Callable[[str], bytes]

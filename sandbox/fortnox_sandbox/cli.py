@@ -14,8 +14,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .model.scales import SCALES
 from .sandbox import Sandbox
-from .scales import SCALES
 
 
 def _parser() -> argparse.ArgumentParser:

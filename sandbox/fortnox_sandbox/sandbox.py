@@ -9,22 +9,22 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
-from .api import Api, Settings
-from .clock import Clock, local
-from .context import Urls
-from .counters import Counters
-from .documents import RowEditor
-from .faults import Faults
-from .lru import Lru
-from .oauth import OAuth
-from .ratelimit import SlidingWindow
-from .resources import ALL_SCOPES, RESOURCES, SINGLES
-from .scales import SCALES
-from .server import make_server
-from .shape import fields
-from .spec_fields import SCHEMAS
-from .store import Collection
-from .tenant import Tenant, Tenants
+from .generators.documents import RowEditor
+from .http.api import Api, Settings
+from .http.counters import Counters
+from .http.faults import Faults
+from .http.oauth import OAuth
+from .http.ratelimit import SlidingWindow
+from .http.server import make_server
+from .model.clock import Clock, local
+from .model.context import Urls
+from .model.lru import Lru
+from .model.resources import ALL_SCOPES, RESOURCES, SINGLES
+from .model.scales import SCALES
+from .model.shape import fields
+from .model.spec_fields import SCHEMAS
+from .model.store import Collection
+from .model.tenant import Tenant, Tenants
 
 
 class Sandbox:

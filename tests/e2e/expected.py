@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fortnox_sandbox.resources import RESOURCES
-from fortnox_sandbox.spec_fields import SCHEMAS
+from fortnox_sandbox.model.resources import RESOURCES
+from fortnox_sandbox.model.spec_fields import SCHEMAS
 from scripts.meltano_harness import SandboxProcess
 from tap_fortnox.client import TENANT_ID, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream

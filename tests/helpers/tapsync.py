@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from fortnox_sandbox import Sandbox
-from fortnox_sandbox.api import Api
-from fortnox_sandbox.resources import RESOURCES, SINGLES
+from fortnox_sandbox.http.api import Api
+from fortnox_sandbox.model.resources import RESOURCES, SINGLES
 from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case

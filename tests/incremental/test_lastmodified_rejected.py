@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from fortnox_sandbox.resources import RESOURCES
+from fortnox_sandbox.model.resources import RESOURCES
 from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 

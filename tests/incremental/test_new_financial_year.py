@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from fortnox_sandbox.clock import Clock
+from fortnox_sandbox.model.clock import Clock
 from tests.helpers import tapsync
 from tests.incremental.conftest import config_for
 

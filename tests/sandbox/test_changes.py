@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fortnox_sandbox.clock import local
-from fortnox_sandbox.resources import RESOURCES
+from fortnox_sandbox.model.clock import local
+from fortnox_sandbox.model.resources import RESOURCES
 from tests.sandbox.helpers import get, request
 from tests.sandbox.sums import check_sales_document, check_supplier_invoice
 

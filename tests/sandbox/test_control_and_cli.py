@@ -9,7 +9,7 @@ import sys
 import urllib.parse
 from datetime import date, datetime
 
-from fortnox_sandbox.clock import local
+from fortnox_sandbox.model.clock import local
 from tests.sandbox.fake_clock import FakeMonotonic
 from tests.sandbox.helpers import get, request
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from fortnox_sandbox import Sandbox
-from fortnox_sandbox.people import luhn_digit
-from fortnox_sandbox.resources import RESOURCES
-from fortnox_sandbox.shape import UNDOCUMENTED, fields
-from fortnox_sandbox.spec_fields import SCHEMAS
+from fortnox_sandbox.generators.people import luhn_digit
+from fortnox_sandbox.model.resources import RESOURCES
+from fortnox_sandbox.model.shape import UNDOCUMENTED, fields
+from fortnox_sandbox.model.spec_fields import SCHEMAS
 from tests.sandbox.helpers import get
 from tests.sandbox.sums import check_sales_document, check_supplier_invoice, dec
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fortnox_sandbox.clock import local
+from fortnox_sandbox.model.clock import local
 from tests.sandbox.helpers import get
 
 

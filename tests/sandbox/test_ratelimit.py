@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fortnox_sandbox.ratelimit import SlidingWindow
+from fortnox_sandbox.http.ratelimit import SlidingWindow
 from tests.sandbox.fake_clock import FakeMonotonic
 from tests.sandbox.helpers import get, token_request
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fortnox_sandbox import Sandbox
-from fortnox_sandbox.clock import day_start
-from fortnox_sandbox.resources import RESOURCES
+from fortnox_sandbox.model.clock import day_start
+from fortnox_sandbox.model.resources import RESOURCES
 from tests.conftest import SANDBOX_AS_OF
 from tests.sandbox.helpers import get
 

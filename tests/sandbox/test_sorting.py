@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from fortnox_sandbox.clock import local
-from fortnox_sandbox.listing import sort_key
-from fortnox_sandbox.resources import RESOURCES
+from fortnox_sandbox.http.listing import sort_key
+from fortnox_sandbox.model.clock import local
+from fortnox_sandbox.model.resources import RESOURCES
 from tests.sandbox.helpers import get
 
 SORTED = [(name, value) for name, res in RESOURCES.items() for value in res.sort]

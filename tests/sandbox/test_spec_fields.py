@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fortnox_sandbox.spec_fields import SCHEMAS
+from fortnox_sandbox.model.spec_fields import SCHEMAS
 from scripts import generate_sandbox_fields
 from tests.unit.spec import SPEC_PATH
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fortnox_sandbox import sie as writer
+from fortnox_sandbox.model import sie as writer
 from tap_fortnox.sie import (
     MAX_LINE_BYTES,
     SieAccount,

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .bookkeeping import VoucherYearSource
+from fortnox_sandbox.generators.bookkeeping import VoucherYearSource
+
 from .store import Collection, Record
 
 COST_CENTER_DIMENSION = 1  # SIE 4B's reserved dimensions, as Fortnox uses them

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import money, whole
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record, TimedSource
+
 from . import bas
-from .context import Context
-from .detrand import money, whole
 from .documents import ZERO, booked_count, lock_reason, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
-from .shape import shape
-from .store import Record, TimedSource
 
 PAYMENT_DELAY_DAYS = 25
 

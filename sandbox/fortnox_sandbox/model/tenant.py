@@ -6,18 +6,38 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
-from . import bookkeeping, ledger
-from . import registers as reg
-from .accruals import InvoiceAccrualSource, SupplierInvoiceAccrualSource, TaxReductionSource
-from .assets import AssetSource
+from fortnox_sandbox.generators import bookkeeping
+from fortnox_sandbox.generators import registers as reg
+from fortnox_sandbox.generators.accruals import (
+    InvoiceAccrualSource,
+    SupplierInvoiceAccrualSource,
+    TaxReductionSource,
+)
+from fortnox_sandbox.generators.assets import AssetSource
+from fortnox_sandbox.generators.orders import (
+    ContractSource,
+    OfferSource,
+    OrderSource,
+    contract_templates,
+)
+from fortnox_sandbox.generators.prices import PriceSource
+from fortnox_sandbox.generators.purchasing import (
+    SupplierInvoicePaymentSource,
+    SupplierInvoiceSource,
+    SupplierSource,
+)
+from fortnox_sandbox.generators.salary import EmployeeSource, expenses, salary_sources
+from fortnox_sandbox.generators.sales import (
+    ArticleSource,
+    CustomerSource,
+    InvoicePaymentSource,
+    InvoiceSource,
+)
+
+from . import ledger
 from .context import Context, FinancialYear, Urls
 from .lru import Lru
-from .orders import ContractSource, OfferSource, OrderSource, contract_templates
-from .prices import PriceSource
-from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource, SupplierSource
 from .resources import RESOURCES, SINGLES
-from .salary import EmployeeSource, expenses, salary_sources
-from .sales import ArticleSource, CustomerSource, InvoicePaymentSource, InvoiceSource
 from .scales import Scale
 from .shape import shape
 from .store import Collection, ExtraFields, Source, StaticSource

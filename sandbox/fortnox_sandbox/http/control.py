@@ -13,7 +13,8 @@ import json
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from .clock import Clock
+from fortnox_sandbox.model.clock import Clock
+
 from .oauth import OAuth
 from .ratelimit import SlidingWindow
 

@@ -9,10 +9,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from fortnox_sandbox.generators.people import person_name
+
 from .clock import day_start, local
 from .detrand import rng, stream_id
 from .lru import Lru
-from .people import person_name
 from .scales import Scale
 
 

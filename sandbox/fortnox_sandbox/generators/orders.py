@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from .context import Context
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record
+
 from .documents import Line, lock_reason
 from .sales import DocumentSource, InvoiceSource, party_fields, sum_fields
-from .shape import shape
-from .store import Record
 
 
 class OrderSource(DocumentSource):

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from fortnox_sandbox.model.detrand import CENT, money, whole
+
 from . import bas
-from .detrand import CENT, money, whole
 
 ZERO = Decimal("0.00")
 

@@ -17,7 +17,8 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from .clock import Clock
+from fortnox_sandbox.model.clock import Clock
+
 from .errors import oauth_error
 
 REFRESH_LIFETIME = 45 * 86400  # Fortnox: refresh tokens live 45 days

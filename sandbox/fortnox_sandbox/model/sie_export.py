@@ -26,8 +26,9 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from fortnox_sandbox.generators.bookkeeping import brought_forward
+
 from . import ledger, sie
-from .bookkeeping import brought_forward
 from .context import FinancialYear
 from .ledger import COST_CENTER_DIMENSION, PROJECT_DIMENSION, YearSums
 from .store import Collection

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.clock import day_start
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import NumberedSource, Record, Source
+
 from . import names
-from .clock import day_start
-from .context import Context
-from .detrand import money
 from .people import email_for, person_name, personal_number, swedish_address
-from .shape import shape
-from .store import NumberedSource, Record, Source
 
 
 @dataclass(frozen=True)

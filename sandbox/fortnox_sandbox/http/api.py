@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from fortnox_sandbox.model.clock import Clock, parse_date, parse_lastmodified
+from fortnox_sandbox.model.lru import Lru
+from fortnox_sandbox.model.resources import RESOURCES, SINGLES, Resource
+from fortnox_sandbox.model.shape import project
+from fortnox_sandbox.model.sie_export import SieExport
+from fortnox_sandbox.model.store import Collection, Ranges, Selection, Source, intersect
+from fortnox_sandbox.model.tenant import Tenant
+
 from . import errors
-from .clock import Clock, parse_date, parse_lastmodified
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
-from .lru import Lru
-from .resources import RESOURCES, SINGLES, Resource
-from .shape import project
-from .sie_export import SieExport
-from .store import Collection, Ranges, Selection, Source, intersect
-from .tenant import Tenant
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .clock import local
-from .context import Context
-from .detrand import money
+from fortnox_sandbox.model.clock import local
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record, Source
+
 from .sales import ArticleSource
-from .shape import shape
-from .store import Record, Source
 
 TIERS = (
     ("A", 0, Decimal("1.00")),

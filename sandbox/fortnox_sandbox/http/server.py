@@ -18,12 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from fortnox_sandbox.model.tenant import Tenants
+
 from . import control, errors
 from .api import Api, Settings, Streamed
 from .counters import Counters
 from .faults import Faults
 from .oauth import parse_form
-from .tenant import Tenants
 
 
 class Site(control.Controlled):

@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.clock import day_start
+from fortnox_sandbox.model.context import Context, FinancialYear, Timeline
+from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record, Source, StaticSource
+
 from . import bas
-from .clock import day_start
-from .context import Context, FinancialYear, Timeline
-from .detrand import money
 from .documents import ZERO, to_sek
 from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource
 from .registers import COST_CENTERS, VOUCHER_SERIES
 from .sales import InvoicePaymentSource, InvoiceSource
-from .shape import shape
-from .store import Record, Source, StaticSource
 
 # (description, account, VAT 25 % included) for manual vouchers
 MANUAL_KINDS = (

@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import NumberedSource, Record, Source
+
 from . import bas
-from .context import Context
-from .detrand import money
 from .documents import ZERO
 from .people import personal_number
 from .purchasing import SupplierInvoiceSource
 from .sales import InvoiceSource
-from .shape import shape
-from .store import NumberedSource, Record, Source
 
 
 class _Spaced(Source):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .context import Context
-from .detrand import money
-from .shape import shape
-from .store import Record, TimedSource
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record, TimedSource
 
 KINDS = (
     ("Bärbar dator", "Datorer", 1250, 3),

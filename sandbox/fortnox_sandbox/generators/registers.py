@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.context import Context
+
 from . import names
-from .context import Context
 from .people import ascii_slug, company_name, org_number, person_name, swedish_address
 
 CURRENCIES = (

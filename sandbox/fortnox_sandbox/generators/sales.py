@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fortnox_sandbox.model.context import Context
+from fortnox_sandbox.model.detrand import CENT, money, price
+from fortnox_sandbox.model.shape import shape
+from fortnox_sandbox.model.store import Record, TimedSource
+
 from . import bas, names
-from .context import Context
-from .detrand import CENT, money, price
 from .documents import (
     ZERO,
     Line,
@@ -41,8 +44,6 @@ from .people import (
     personal_number,
     swedish_address,
 )
-from .shape import shape
-from .store import Record, TimedSource
 
 BASE_RATES = {
     "SEK": Decimal(1),

@@ -1,0 +1,1 @@
+"""Developer commands: generators of checked-in files, the demo and the benchmark."""

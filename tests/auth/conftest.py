@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tap_fortnox.settings import DEFAULTS
-from tests.auth.fake_oauth import CLIENT_ID, CLIENT_SECRET, FakeOAuth
+from tests.helpers.oauth_double import CLIENT_ID, CLIENT_SECRET, FakeOAuth
 
 
 @pytest.fixture

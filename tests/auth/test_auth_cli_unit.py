@@ -12,7 +12,7 @@ from tap_fortnox.auth import AuthError
 from tap_fortnox.auth_cli import authorization_url, parse_args, run, scopes_for
 from tap_fortnox.streams import STREAM_TYPES, stream_scopes
 from tap_fortnox.token_store import TokenStore
-from tests.auth.fake_oauth import CLIENT_ID, CLIENT_SECRET
+from tests.helpers.oauth_double import CLIENT_ID, CLIENT_SECRET
 
 
 def test_scopes_from_streams():

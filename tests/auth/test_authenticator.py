@@ -18,7 +18,7 @@ from tap_fortnox.auth import (
 )
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.token_store import TokenStore
-from tests.auth.fake_oauth import CLIENT_SECRET
+from tests.helpers.oauth_double import CLIENT_SECRET
 
 
 def _no_secrets(message: str, fake, *extra: str) -> None:

@@ -1,4 +1,5 @@
-"""A small scripted Fortnox (API + token endpoint) on 127.0.0.1 for the tap's unit tests.
+"""A small scripted Fortnox API on 127.0.0.1 for the tap's unit tests (its token endpoint is the
+tests' one double, tests/helpers/oauth_double.py).
 
 It serves list endpoints with `MetaInformation` paging (or without, like small registers),
 detail endpoints, the `lastmodified` filter (or error 2000588 where an endpoint rejects it),
@@ -8,7 +9,6 @@ connection) for exercising retries, skips and error messages.
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import threading
@@ -20,9 +20,8 @@ from werkzeug import Request, Response
 
 from tests.helpers import http_double
 from tests.helpers.http_double import reply
+from tests.helpers.oauth_double import CLIENT_ID, CLIENT_SECRET, FakeOAuth
 
-CLIENT_ID = "fake-client"
-CLIENT_SECRET = "fake-secret-" + "x9" * 10
 TENANT_ID = "1234567"
 
 
@@ -63,16 +62,24 @@ class FakeFortnox:
         self.singles: dict[str, tuple[str, dict]] = {}
         self.faults: list[Fault] = []
         self.requests: list[Seen] = []
-        self.valid_tokens: set[str] = set()
-        self.tokens_issued = 0
         self.lock = threading.Lock()
+        self.oauth = FakeOAuth(tenant_id=TENANT_ID)  # the token endpoint, a server of its own
         self.server = http_double.serve(self.handle)
-        base = http_double.base_url(self.server)
-        self.api_url = base + "/3"
-        self.auth_url = base + "/oauth-v1"
+        self.api_url = http_double.base_url(self.server) + "/3"
+        self.auth_url = self.oauth.auth_url
 
     def close(self) -> None:
         http_double.stop(self.server)
+        self.oauth.close()
+
+    @property
+    def valid_tokens(self) -> set[str]:
+        """The access tokens the API accepts (a test may add a static one)."""
+        return self.oauth.valid_tokens
+
+    @property
+    def tokens_issued(self) -> int:
+        return len(self.oauth.issued)
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -100,17 +107,12 @@ class FakeFortnox:
         self.faults.append(Fault(path_prefix, status, raw, **kw))
 
     def revoke_all_tokens(self) -> None:
-        self.valid_tokens.clear()
+        self.oauth.revoke_all_tokens()
 
     def paths(self, method: str = "GET") -> list[str]:
         return [r.path for r in self.requests if r.method == method]
 
     # --- serving --------------------------------------------------------------------------
-
-    def handle(self, request: Request) -> Response:
-        if request.method == "POST":
-            return self.handle_post(request)
-        return self.handle_get(request)
 
     def _fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -120,22 +122,7 @@ class FakeFortnox:
                     return fault
         return None
 
-    def handle_post(self, request: Request) -> Response:
-        form = request.form.to_dict()
-        path = http_double.raw_path(request)
-        self.requests.append(Seen("POST", path, form, request.headers.get("Authorization")))
-        if path != "/oauth-v1/token" or form.get("grant_type") != "client_credentials":
-            return reply(400, {"error": "unsupported_grant_type"})
-        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        if request.headers.get("Authorization") != f"Basic {expected}":
-            return reply(401, {"error": "invalid_client", "error_description": "Bad"})
-        with self.lock:
-            self.tokens_issued += 1
-            token = f"tok-{self.tokens_issued}"
-            self.valid_tokens.add(token)
-        return reply(200, {"access_token": token, "expires_in": 3600, "token_type": "bearer"})
-
-    def handle_get(self, request: Request) -> Response:
+    def handle(self, request: Request) -> Response:
         path = http_double.raw_path(request)
         query = request.args.to_dict()
         auth = request.headers.get("Authorization")

@@ -289,7 +289,7 @@ def test_a_401_renews_the_token_once(fake):
     assert len(run.records("units")) == 2
     assert fake.tokens_issued == 2
     units = [r for r in fake.requests if r.path == "/3/units"]
-    assert [u.authorization for u in units] == ["Bearer tok-1", "Bearer tok-2"]
+    assert [u.authorization for u in units] == [f"Bearer {t}" for t in fake.oauth.issued]
 
 
 def test_a_second_401_with_a_new_token_fails_clearly(fake):

@@ -1,7 +1,10 @@
-"""A tiny scripted Fortnox token endpoint for unit tests of fault cases the sandbox does not model.
+"""The tests' one Fortnox token endpoint double (`/oauth-v1/token`), for the fault cases the
+sandbox does not model: the authenticator's tests and the unit Fortnox (tests/unit/fake_fortnox.py)
+use it.
 
-It issues JWT access tokens (with a tenantId claim) and single-use refresh tokens like Fortnox, and
-can be told to answer the next requests with an error status or to drop the connection.
+It issues JWT access tokens (with a tenantId claim) and single-use refresh tokens like Fortnox,
+remembers which access tokens are valid (an API double checks them), and can be told to answer
+the next requests with an error status or to drop the connection.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class FakeOAuth:
         self.script: list[tuple[str, object]] = []  # ("status", (code, body)) | ("drop", None)
         self.valid_refresh: set[str] = set()
         self.codes: set[str] = set()
-        self.issued: list[str] = []
+        self.issued: list[str] = []  # every access token, in order
+        self.valid_tokens: set[str] = set()  # the access tokens an API double accepts
         self.delay = 0.0
         self.lock = threading.Lock()
         self.server = http_double.serve(self.handle)
@@ -48,7 +52,9 @@ class FakeOAuth:
             "jti": secrets.token_hex(8),
         }
         token = jwt.encode(claims, SIGNING_KEY, algorithm="HS256")
-        self.issued.append(token)
+        with self.lock:
+            self.issued.append(token)
+            self.valid_tokens.add(token)
         return token
 
     def handle(self, request: Request) -> Response:
@@ -108,6 +114,11 @@ class FakeOAuth:
             }
             return http_double.reply(200, body)
         return http_double.reply(400, {"error": "invalid_grant"})
+
+    def revoke_all_tokens(self) -> None:
+        """Every access token issued so far stops working (an API double answers 401)."""
+        with self.lock:
+            self.valid_tokens.clear()
 
     def grants(self) -> list[str]:
         return [r["form"].get("grant_type") for r in self.requests]

@@ -3,7 +3,6 @@ its schema and equals the sandbox's data; the limiter keeps a real sync free of 
 
 from __future__ import annotations
 
-import json
 import logging
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,6 @@ from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox
 from tests.helpers import tapsync
 from tests.helpers.ledger import expected_balances
-from tests.helpers.sink import capture_stdout
 
 ALL_STREAMS = [stream.name for stream in STREAM_TYPES]
 DETAIL_STREAMS = ["customers", "suppliers", "articles", "invoices", "supplier_invoices"]
@@ -73,14 +71,10 @@ def closed(schema: Any) -> Any:
 
 
 def sync(config: dict[str, Any], streams: list[str]) -> tuple[TapFortnox, list[dict]]:
-    tap = TapFortnox(config=config)
-    for name, stream in tap.streams.items():
-        stream.selected = name in streams
-    with capture_stdout() as out:
-        tap.sync_all()
-    # Parse as a target would, keeping money exact.
-    messages = [json.loads(line, parse_float=Decimal) for line in out.getvalue().splitlines()]
-    return tap, messages
+    """The tap a run built and its messages (parsed as a target would, keeping money exact)."""
+    run = tapsync.run_tap(config, streams)
+    assert run.tap is not None
+    return run.tap, run.messages
 
 
 def records_of(messages: list[dict], stream: str) -> list[dict]:
@@ -240,12 +234,7 @@ def test_incremental_sync_reads_only_what_changed(make_sandbox):
     changed = sb.touch("customers", 2)
     created = sb.touch("customers", 1, create=True)
     sb.reset_counters()
-    tap = TapFortnox(config=config, state=state)
-    for name, stream in tap.streams.items():
-        stream.selected = name == "customers"
-    with capture_stdout() as out:
-        tap.sync_all()
-    second = [json.loads(line) for line in out.getvalue().splitlines()]
+    second = tapsync.run_tap(config, ["customers"], state).messages
     numbers = {r["customer_number"] for r in records_of(second, "customers")}
     assert set(changed) | set(created) <= numbers
     # One list request plus a detail per changed record, not a full re-read, and one list page

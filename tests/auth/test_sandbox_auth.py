@@ -18,7 +18,8 @@ import pytest
 import requests
 
 from tap_fortnox.token_store import TokenStore
-from tests.auth.tap_runner import TapProcess, TapRun, catalog_for, run_tap
+from tests.helpers import tapsync
+from tests.helpers.tapsync import Run
 from tests.sandbox.helpers import token_request
 
 # resource, stream, key: what a run must deliver completely
@@ -36,14 +37,19 @@ def _config(sb, flow: str, tmp_path: Path) -> dict:
     return config
 
 
-def _assert_complete(run: TapRun, sb, expected_streams: list = EXPECTED) -> None:
+def recorded_run(config: dict, streams: list[str] | None, workdir: Path, *args: str) -> Run:
+    """The real `tap-fortnox` in a new process, recording every token it received."""
+    inputs = tapsync.write_inputs(workdir, config, streams)
+    return tapsync.run_cli([*inputs, *args], tokens=workdir / "tokens.jsonl")
+
+
+def _assert_complete(run: Run, sb, expected_streams: list = EXPECTED) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
-    records = run.records
     for resource, stream, key in expected_streams:
         snake = "".join("_" + c.lower() if c.isupper() else c for c in key).lstrip("_")
         expected = sorted(str(r[key]) for r in sb.expected(resource))
-        assert sorted(str(r[snake]) for r in records[stream]) == expected, stream
-        assert {r["tenant_id"] for r in records[stream]} == {sb.tenant_ids[0]}
+        assert sorted(str(r[snake]) for r in run.records(stream)) == expected, stream
+        assert {r["tenant_id"] for r in run.records(stream)} == {sb.tenant_ids[0]}
 
 
 def _store_secrets(config: dict) -> list[str]:
@@ -60,7 +66,7 @@ def test_two_consecutive_runs_on_one_refresh_token(make_sandbox, tmp_path):
     config = _config(sb, "refresh_token", tmp_path)
     original = config["refresh_token"]
 
-    first = run_tap(config, STREAMS, tmp_path, "first")
+    first = recorded_run(config, STREAMS, tmp_path / "first")
     _assert_complete(first, sb)
     rotated = TokenStore(config["token_store_path"]).read()["refresh_token"]
     assert rotated != original
@@ -69,7 +75,7 @@ def test_two_consecutive_runs_on_one_refresh_token(make_sandbox, tmp_path):
 
     time.sleep(2.1)  # the stored access token has expired too: the next run must refresh
     sb.reset_counters()
-    second = run_tap(config, STREAMS, tmp_path, "second")  # same config, burnt token in it
+    second = recorded_run(config, STREAMS, tmp_path / "second")  # same config, burnt token in it
     _assert_complete(second, sb)
     assert sb.counters()["by_path"]["/oauth-v1/token"] >= 1
     assert _token_errors(sb) == 0
@@ -91,11 +97,11 @@ def test_tokens_expiring_every_two_seconds_during_a_sync(make_sandbox, tmp_path,
         sb.inject("status", count=1, path_prefix=path, status=401)
     streams = [*EXPECTED, ("invoices", "invoices", "DocumentNumber")]
     started = time.monotonic()
-    run = run_tap(config, [*STREAMS, "invoices", "invoice_rows"], tmp_path)
+    run = recorded_run(config, [*STREAMS, "invoices", "invoice_rows"], tmp_path)
     elapsed = time.monotonic() - started
     _assert_complete(run, sb, streams)
     rows = sum(len(invoice["InvoiceRows"]) for invoice in sb.expected("invoices"))
-    assert len(run.records["invoice_rows"]) == rows
+    assert len(run.records("invoice_rows")) == rows
     counters = sb.counters()
     tokens = counters["by_path"]["/oauth-v1/token"]
     assert counters["401"] >= 2
@@ -110,9 +116,10 @@ def test_tokens_expiring_every_two_seconds_during_a_sync(make_sandbox, tmp_path,
 def test_two_concurrent_runs_share_a_token_store(make_sandbox, tmp_path):
     sb = make_sandbox(seed=13, token_lifetime=2, rate_limit=False)
     config = _config(sb, "refresh_token", tmp_path)
-    catalog = catalog_for(config, STREAMS)
-    runs = [TapProcess(config, catalog, tmp_path, name) for name in ("a", "b")]
-    results = [run.finish() for run in runs]
+    inputs = {name: tapsync.write_inputs(tmp_path / name, config, STREAMS) for name in "ab"}
+    tokens = {name: tmp_path / name / "tokens.jsonl" for name in "ab"}
+    runs = {name: tapsync.start_cli(inputs[name], tokens=tokens[name]) for name in "ab"}
+    results = [tapsync.finish(runs[name], tokens=tokens[name]) for name in "ab"]
     for result in results:
         _assert_complete(result, sb)
         result.assert_secrets_absent(sb.client_secret, config["refresh_token"])
@@ -133,7 +140,7 @@ def test_burnt_refresh_token_one_line_error_with_reauthorisation_hint(make_sandb
         sb, {"grant_type": "refresh_token", "refresh_token": config["refresh_token"]}
     )
     assert status == 200
-    run = run_tap(config, ["customers"], tmp_path)
+    run = recorded_run(config, ["customers"], tmp_path)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert sb.counters()["by_path"]["/oauth-v1/token"] == 2  # the other tool's and ONE of ours
@@ -146,13 +153,13 @@ def test_burnt_refresh_token_one_line_error_with_reauthorisation_hint(make_sandb
 def test_about_and_bad_credentials_print_no_secrets(make_sandbox, tmp_path):
     sb = make_sandbox(seed=15, rate_limit=False)
     config = _config(sb, "client_credentials", tmp_path)
-    about = run_tap(config, None, tmp_path, "about", ("--about", "--format", "json"))
+    about = recorded_run(config, None, tmp_path / "about", "--about", "--format", "json")
     assert about.returncode == 0, about.stderr[-2000:]
     assert "client_secret" in about.stdout
     about.assert_secrets_absent(sb.client_secret)
 
     wrong = "wrong-" + sb.client_secret[::-1]
-    bad = run_tap({**config, "client_secret": wrong}, ["customers"], tmp_path, "bad")
+    bad = recorded_run({**config, "client_secret": wrong}, ["customers"], tmp_path / "bad")
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert any("invalid_client" in line for line in bad.stderr.splitlines())
@@ -230,7 +237,7 @@ def test_consent_cli_refresh_flow_end_to_end(make_sandbox, tmp_path):
     consent_tokens = _store_secrets(config)
     for secret in (sb.client_secret, *consent_tokens):
         assert secret not in printed
-    run = run_tap(config, STREAMS, tmp_path)
+    run = recorded_run(config, STREAMS, tmp_path)
     _assert_complete(run, sb)
     run.assert_secrets_absent(sb.client_secret, *consent_tokens, *_store_secrets(config))
 
@@ -251,6 +258,6 @@ def test_consent_cli_service_account_end_to_end(make_sandbox, tmp_path):
         **settings,
         "client_secret": sb.client_secret,
     }
-    run = run_tap(config, STREAMS, tmp_path)
+    run = recorded_run(config, STREAMS, tmp_path)
     _assert_complete(run, sb)
     run.assert_secrets_absent(sb.client_secret)

@@ -1,9 +1,11 @@
 """Where an in-process tap run writes its Singer messages.
 
+- `into_buffer` (tests, `tapsync.run_tap`): the tap's own message writer class, writing into a
+  byte buffer instead of stdout (set as the tap's `message_writer_class`).
 - `DevNullSink` (benchmarks): /dev/null, counting records per stream and keeping the last STATE.
-- `capture_stdout` (tests, `tapsync.run_tap`): the messages as text.
+- `capture_stdout` (the writer's own tests, many-companies runs): the messages as text.
 
-Both offer `sys.stdout.buffer`, where the tap's msgspec writer writes its bytes.
+The last two offer `sys.stdout.buffer`, where the tap's msgspec writer writes its bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
+
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.singerlib.encoding.simple import Message
+
+W = TypeVar("W", bound=MsgSpecWriter)
 
 _RECORD = '{"type":"RECORD","stream":"'
 _STATE = '{"type":"STATE"'
@@ -31,6 +38,21 @@ class _Bytes:
 
     def flush(self) -> None:
         self._sink.flush()
+
+
+class _ToBuffer(MsgSpecWriter):
+    """The last step of a msgspec writer: each message's line into `buffer`, not stdout."""
+
+    buffer: BinaryIO
+
+    def write_message(self, message: Message) -> None:
+        self.buffer.write(self.format_message(message))
+
+
+def into_buffer(writer_class: type[W], buffer: BinaryIO) -> type[W]:
+    """`writer_class` (a msgspec writer: what it does to a message stays) writing into `buffer`."""
+    bases = (writer_class, _ToBuffer)  # _ToBuffer ends the chain of write_message overrides
+    return type(f"{writer_class.__name__}IntoBuffer", bases, {"buffer": buffer})
 
 
 class DevNullSink:

@@ -1,7 +1,10 @@
 """Run tap-fortnox against a Sandbox and judge the run by the sandbox's own data.
 
-- `run_tap` syncs in-process and keeps the Singer messages; `start_cli`/`run_cli` run the real
-  `tap-fortnox` command with a config and catalog (for kills, exit codes and peak memory).
+- `run_tap` runs the tap in-process the way the `tap-fortnox` command does (its click command,
+  config and catalog files, `invoke`), collecting the Singer messages through the SDK's message
+  writer hook; `start_cli`/`run_cli` run the real `tap-fortnox` command in a new process (for
+  kills, exit codes, stderr, peak memory and the tokens a run received). Both give a `Run`.
+- `config_for` is a sandbox's client-credentials config with the tap's limiter off.
 - `served_streams` are the tap's streams (tap_fortnox.streams.STREAM_TYPES, whatever is
   registered at run time) that the sandbox can answer.
 - `expected_keys` are the primary keys a complete sync must emit, from the sandbox's records.
@@ -14,11 +17,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import os
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,11 +40,19 @@ from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
 from tap_fortnox.tap import TapFortnox
+from tap_fortnox.writer import FortnoxWriter
 from tests.helpers.ledger import expected_balances
-from tests.helpers.sink import capture_stdout
+from tests.helpers.sink import capture_stdout, into_buffer
 
 ROOT = Path(__file__).resolve().parents[2]
 TAP_COMMAND = str(Path(sys.executable).with_name("tap-fortnox"))
+# `tap-fortnox` that also appends every token the token endpoint handed out to a file
+RECORDING_TAP = Path(__file__).with_name("recording_tap.py")
+
+
+def config_for(sb: Sandbox, **overrides: Any) -> dict[str, Any]:
+    """The sandbox's client-credentials config with the tap's limiter off, and `overrides`."""
+    return {**sb.tap_config(), "rate_limit_requests": 0, **overrides}
 
 
 # --- streams and the sandbox ----------------------------------------------------------------
@@ -275,12 +289,16 @@ def _raw_records(
 
 @dataclass
 class Run:
-    """The Singer messages of one tap run (and the error that ended it, if any)."""
+    """One tap run: its Singer messages, and how it ended (the error, the exit code; a process's
+    stdout and stderr, and with `tokens`, every token it received)."""
 
     messages: list[dict[str, Any]]
     error: BaseException | None = None
     stderr: str = ""
     returncode: int | None = None
+    stdout: str = ""
+    tokens: list[str] = field(default_factory=list)
+    tap: TapFortnox | None = None  # the tap an in-process run built
     counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -302,6 +320,16 @@ class Run:
         states = self.states
         return states[-1] if states else {}
 
+    def assert_secrets_absent(self, *secrets: str) -> None:
+        """Neither a secret, a token the run received, nor its tail (a truncated print) appears
+        in anything the run printed."""
+        printed = self.stdout + self.stderr
+        for secret in (*secrets, *self.tokens):
+            assert secret, "empty secret"
+            assert secret not in printed
+            if len(secret) >= 24:
+                assert secret[-16:] not in printed
+
 
 def parse_messages(text: str) -> list[dict[str, Any]]:
     """Singer lines -> messages; a last line cut off by a kill is left out."""
@@ -310,9 +338,11 @@ def parse_messages(text: str) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            messages.append(json.loads(line, parse_float=Decimal))
+            message = json.loads(line, parse_float=Decimal)
         except ValueError:
             continue  # only the last line of a killed process can be partial
+        if isinstance(message, dict):
+            messages.append(message)
     return messages
 
 
@@ -329,18 +359,41 @@ def run_tap(
     *,
     allow_error: bool = False,
 ) -> Run:
-    """Sync `streams` (all if None) in-process; an error ends the run (raised unless allowed)."""
-    tap = TapFortnox(config=dict(config), state=dict(state or {}))
-    select(tap, streams)
+    """Sync `streams` (all if None) in-process, through the `tap-fortnox` command's own path:
+    its click command reads config, catalog and state files and runs `TapFortnox.invoke`. An
+    error ends the run (raised unless allowed; one the command turns into exit code 1 and a
+    last log line is the `Run`'s `error` all the same)."""
+    output = io.BytesIO()
+    taps: list[TapFortnox] = []
+
+    class RecordingTap(TapFortnox):
+        # The SDK's hook for the writer of a tap the command line builds: the tap's own
+        # FortnoxWriter, writing its lines into `output` instead of stdout.
+        message_writer_class = into_buffer(FortnoxWriter, output)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            taps.append(self)
+
     error: BaseException | None = None
-    with capture_stdout() as out:
-        try:
-            tap.run()
-        except Exception as exc:
-            if not allow_error:
-                raise
-            error = exc
-    return Run(parse_messages(out.getvalue()), error)
+    returncode = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        args = write_inputs(Path(tmp), config, streams, state)
+        # [U] A many-companies run writes every company's lines to one shared stdout (SharedOutput,
+        # not the tap's writer): only such a run's stdout is collected.
+        shared = capture_stdout() if config.get("tenant_ids") else contextlib.nullcontext()
+        with shared as out:
+            try:
+                RecordingTap.get_singer_command().main(args, standalone_mode=False)
+            except SystemExit as exit_:  # the command's clear end of a known failure
+                returncode = exit_.code if isinstance(exit_.code, int) else 1
+                error = exit_.__context__ or (exit_ if returncode else None)
+            except Exception as exc:
+                returncode, error = 1, exc
+    if error is not None and not allow_error:
+        raise error
+    text = output.getvalue().decode("utf-8") + (out.getvalue() if out is not None else "")
+    return Run(parse_messages(text), error, returncode=returncode, tap=taps[0] if taps else None)
 
 
 def catalog_for(config: Mapping[str, Any], streams: Iterable[str]) -> dict[str, Any]:
@@ -357,12 +410,15 @@ def catalog_for(config: Mapping[str, Any], streams: Iterable[str]) -> dict[str, 
 def write_inputs(
     directory: Path,
     config: Mapping[str, Any],
-    streams: Iterable[str],
+    streams: Iterable[str] | None = None,
     state: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Write config, catalog (and state) files; returns the tap-fortnox arguments."""
+    """Write config, catalog (unless `streams` is None: the tap discovers them all) and state
+    files; returns the tap-fortnox arguments."""
     directory.mkdir(parents=True, exist_ok=True)
-    files = {"config": dict(config), "catalog": catalog_for(config, streams)}
+    files: dict[str, Any] = {"config": dict(config)}
+    if streams is not None:
+        files["catalog"] = catalog_for(config, streams)
     if state:
         files["state"] = dict(state)
     args = []
@@ -374,13 +430,18 @@ def write_inputs(
 
 
 def start_cli(
-    args: list[str], stdout: Any = subprocess.PIPE, stderr: Any = subprocess.PIPE
+    args: list[str],
+    stdout: Any = subprocess.PIPE,
+    stderr: Any = subprocess.PIPE,
+    tokens: Path | None = None,
 ) -> subprocess.Popen:
-    """`tap-fortnox ARGS` in a new process. A caller reading stdout line by line must send
-    stderr to a file: an undrained stderr pipe fills up and stalls the tap."""
+    """`tap-fortnox ARGS` in a new process (with `tokens`, a file: recording there every token
+    the run receives). A caller reading stdout line by line must send stderr to a file: an
+    undrained stderr pipe fills up and stalls the tap."""
     env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    command = [TAP_COMMAND] if tokens is None else [sys.executable, str(RECORDING_TAP), str(tokens)]
     return subprocess.Popen(
-        [TAP_COMMAND, *args],
+        [*command, *args],
         stdout=stdout,
         stderr=stderr,
         text=True,
@@ -389,8 +450,17 @@ def start_cli(
     )
 
 
-def run_cli(args: list[str], timeout: float = 120) -> Run:
-    """Run `tap-fortnox ARGS` to the end and collect its messages, stderr and exit code."""
-    process = start_cli(args)
+def finish(process: subprocess.Popen, timeout: float = 120, tokens: Path | None = None) -> Run:
+    """Wait for a `start_cli` process and collect its messages, output, exit code (and the
+    tokens it recorded)."""
     out, err = process.communicate(timeout=timeout)
-    return Run(parse_messages(out), None, err, process.returncode)
+    received: list[str] = []
+    if tokens is not None and tokens.exists():
+        for line in tokens.read_text().splitlines():
+            received.extend(json.loads(line))
+    return Run(parse_messages(out), None, err, process.returncode, out, received)
+
+
+def run_cli(args: list[str], timeout: float = 120, tokens: Path | None = None) -> Run:
+    """Run `tap-fortnox ARGS` to the end and collect its messages, stderr and exit code."""
+    return finish(start_cli(args, tokens=tokens), timeout, tokens)

@@ -4,10 +4,3 @@ Each test starts like a new process (no shared tokens or limiters); the tap's li
 """
 
 from __future__ import annotations
-
-from fortnox_sandbox import Sandbox
-
-
-def config_for(sb: Sandbox, **overrides) -> dict:
-    """A client-credentials config with the tap's limiter off."""
-    return {**sb.tap_config(), "rate_limit_requests": 0, **overrides}

@@ -7,7 +7,7 @@ import time
 
 from tap_fortnox.tap import TapFortnox
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 FULL_TABLE = "units"
 INCREMENTAL = ["invoices", "invoice_rows", "vouchers", "voucher_rows"]

@@ -14,7 +14,7 @@ from tap_fortnox.client import PLACEHOLDER
 from tap_fortnox.deletes import DELETED_AT, RowCounts
 from tap_fortnox.tap import TapFortnox
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 # Fortnox resource -> how many records to delete between the syncs.
 DELETED = {

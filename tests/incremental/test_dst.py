@@ -15,7 +15,7 @@ import pytest
 import time_machine
 
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 STREAMS = [
     "customers",

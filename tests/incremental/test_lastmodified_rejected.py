@@ -8,7 +8,7 @@ import logging
 
 from fortnox_sandbox.model.resources import RESOURCES
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 
 def test_a_2000588_falls_back_to_a_full_read_and_finds_every_change(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from fortnox_sandbox.model.clock import Clock
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 STREAMS = ["financial_years", "accounts", "voucher_series", "vouchers", "voucher_rows"]
 NEW_VOUCHERS = 4

@@ -5,7 +5,7 @@ changed documents; the header stream, selected later, still starts with a full r
 from __future__ import annotations
 
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 
 def detail_requests(sb, resource: str) -> int:

@@ -5,6 +5,7 @@ Retries are shrunk to milliseconds, so the whole directory runs in well under tw
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import pytest
@@ -24,15 +25,8 @@ def _quick_retries(monkeypatch):
     monkeypatch.setattr(FortnoxStream, "retry_max_wait_seconds", 0.5)
 
 
-def config_for(sb: Sandbox, **overrides) -> dict:
-    """A client-credentials config: tap limiter off, small pages, quick timeouts."""
-    return {
-        **sb.tap_config(),
-        "rate_limit_requests": 0,
-        "page_size": PAGE_SIZE,
-        "request_timeout_seconds": 2,
-        **overrides,
-    }
+# A client-credentials config: tap limiter off, small pages, quick timeouts.
+config_for = functools.partial(tapsync.config_for, page_size=PAGE_SIZE, request_timeout_seconds=2)
 
 
 def detail_streams(sb: Sandbox, config: dict) -> list[str]:

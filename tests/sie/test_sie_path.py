@@ -14,7 +14,7 @@ from tap_fortnox import sdk, sie_ledger
 from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.sie import SieBalance, SiePeriodBalance
 from tests.helpers import tapsync
-from tests.incremental.conftest import config_for
+from tests.helpers.tapsync import config_for
 
 LEDGER = ["financial_years", "vouchers", "voucher_rows"]
 BALANCES = ["account_balances", "period_balances", "object_period_balances"]

@@ -9,7 +9,7 @@ import pytest
 
 from tap_fortnox.checkpoint import CHECKPOINT_EVERY_REQUESTS
 from tap_fortnox.documents import ROW_FLUSH_SIZE
-from tests.unit.conftest import run_tap
+from tests.helpers.tapsync import run_tap
 from tests.unit.fake_fortnox import TENANT_ID, Resource
 
 

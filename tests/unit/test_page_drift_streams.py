@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 
 from tap_fortnox.tap import TapFortnox
-from tests.unit.conftest import run_tap
+from tests.helpers.tapsync import run_tap
 from tests.unit.test_documents import add_invoices, add_vouchers, add_years
 
 PAGE = 5

@@ -13,7 +13,7 @@ import pytest
 from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.incremental import lastmodified_param
 from tap_fortnox.ratelimit import SlidingWindowLimiter
-from tests.unit.conftest import run_tap
+from tests.helpers.tapsync import run_tap
 from tests.unit.fake_fortnox import CLIENT_SECRET, TENANT_ID, Resource
 
 UTC = timezone.utc

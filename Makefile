@@ -24,7 +24,7 @@ system-deps:
 	else echo "WARNING: PostgreSQL server binaries missing; the e2e tests need them (apt-get install postgresql)" >&2; fi
 
 demo: install
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python -m scripts.demo
 
 test: install
 	$(BIN)/ruff check .

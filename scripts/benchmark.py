@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Benchmark tap-fortnox against the local Fortnox sandbox (docs/benchmarks.md).
 
-    .venv/bin/python scripts/benchmark.py            # docs/benchmarks.md, several minutes
-    .venv/bin/python scripts/benchmark.py --quick    # the same measurements, smaller
+    .venv/bin/python -m scripts.benchmark            # docs/benchmarks.md, several minutes
+    .venv/bin/python -m scripts.benchmark --quick    # the same measurements, smaller
 
 Prints, as ratios measured in one run:
 1. requests for a full sync of every stream the sandbox serves, against the minimum (list pages
@@ -34,9 +34,6 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):  # run as `python scripts/benchmark.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel

@@ -15,10 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python scripts/demo.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
+from tests.harness.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
 
 SCHEMA = "tap_fortnox"  # target-duckdb's default_target_schema: the extractor's namespace
 

@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as `python scripts/generate_schemas.py`
-    sys.path.insert(0, str(ROOT))
 
 from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, YEAR, FortnoxStream  # noqa: E402
 from tap_fortnox.deletes import DELETED_AT, DELETED_AT_SCHEMA  # noqa: E402

@@ -5,8 +5,8 @@ The single source of truth is the tap's config schema, read through the real CLI
 a kind, its description, its default (``value``) and ``sensitive: true`` for secrets; objects with
 declared properties (``batch_config``, ``faker_config``) become dotted settings, as on the Hub.
 
-    python scripts/plugin_settings.py          # rewrite the settings lists
-    python scripts/plugin_settings.py --check  # exit 1 and say what is stale (used by the tests)
+    python -m scripts.plugin_settings          # rewrite the settings lists
+    python -m scripts.plugin_settings --check  # exit 1 and say what is stale (used by the tests)
 """
 
 from __future__ import annotations
@@ -20,12 +20,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as `python scripts/plugin_settings.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from ruamel.yaml import YAML
 
-from scripts.meltano_harness import ROOT, venv_executable
+from tests.harness.meltano_harness import ROOT, venv_executable
 
 MELTANO_YML = ROOT / "meltano.yml"
 HUB_VARIANT = "fortnox-oss"

@@ -6,8 +6,8 @@
 
 Each table sits between ``<!-- BEGIN name ... -->`` and ``<!-- END name -->`` in README.md.
 
-    python scripts/readme_tables.py          # rewrite the tables
-    python scripts/readme_tables.py --check  # exit 1 when README.md is stale (used by the tests)
+    python -m scripts.readme_tables          # rewrite the tables
+    python -m scripts.readme_tables --check  # exit 1 when README.md is stale (used by the tests)
 """
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):  # run as `python scripts/readme_tables.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.plugin_settings import ROOT, about
 
@@ -108,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if current == fresh:
         return 0
     if args.check:
-        print("README.md tables are stale: run `python scripts/readme_tables.py`")
+        print("README.md tables are stale: run `python -m scripts.readme_tables`")
         return 1
     README.write_text(fresh)
     print("README.md tables updated")

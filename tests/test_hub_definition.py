@@ -120,7 +120,7 @@ def test_settings_match_the_tap(path):
     for setting in settings:
         assert all(setting.get(key) for key in ("label", "kind", "description")), setting
     assert settings == expected_settings(), (
-        f"{path.name} is stale: run `python scripts/plugin_settings.py`"
+        f"{path.name} is stale: run `python -m scripts.plugin_settings`"
     )
 
 

@@ -1,12 +1,19 @@
-"""The throwaway PostgreSQL server used by the end-to-end tests (scripts/pg_cluster.py)."""
+"""The throwaway PostgreSQL server used by the end-to-end tests (tests/harness/pg_cluster.py)."""
 
 from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from scripts import pg_cluster
-from scripts.pg_cluster import PostgresCluster, PostgresUnavailableError
+from tests.harness import pg_cluster
+from tests.harness.pg_cluster import PostgresCluster, PostgresUnavailableError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_start_query_stop_and_clean_up():
@@ -38,3 +45,29 @@ def test_missing_server_binaries_are_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(pg_cluster.glob, "glob", lambda pattern: [])
     with pytest.raises(PostgresUnavailableError, match=r"not found in .*make system-deps"):
         pg_cluster.find_bin_dir()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_manual_mode_stops_its_server_on_sigterm_as_on_ctrl_c(stop_signal):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.harness.pg_cluster"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("PostgreSQL running: "), first + process.stderr.read()
+        url, root = first.removeprefix("PostgreSQL running: ").strip().split(" in ")
+        with psycopg.connect(url) as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert not Path(root).exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(url, connect_timeout=2)

@@ -7,7 +7,7 @@ from scripts.readme_tables import render, rendered, stream_rows
 
 def test_readme_tables_are_current():
     current, fresh = rendered()
-    assert current == fresh, "README.md tables are stale: run `python scripts/readme_tables.py`"
+    assert current == fresh, "README.md tables are stale: run `python -m scripts.readme_tables`"
 
 
 def test_streams_table_lists_every_stream_with_key_and_scope():

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.meltano_harness import Meltano, SandboxProcess
-from scripts.pg_cluster import PostgresCluster, PostgresUnavailableError
 from tests.conftest import SANDBOX_AS_OF
+from tests.harness.meltano_harness import Meltano, SandboxProcess
+from tests.harness.pg_cluster import PostgresCluster, PostgresUnavailableError
 
 TIMINGS: dict[str, float] = {}
 

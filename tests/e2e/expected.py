@@ -12,13 +12,13 @@ from typing import Any
 
 from fortnox_sandbox.model.resources import RESOURCES
 from fortnox_sandbox.model.spec_fields import SCHEMAS
-from scripts.meltano_harness import SandboxProcess
 from tap_fortnox.client import TENANT_ID, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.responses import get_ci
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
+from tests.harness.meltano_harness import SandboxProcess
 from tests.helpers.ledger import expected_balances
 
 

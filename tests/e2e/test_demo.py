@@ -1,4 +1,4 @@
-"""`make demo` for real: scripts/demo.py -> sandbox -> meltano run tap-fortnox target-duckdb.
+"""`make demo` for real: python -m scripts.demo -> sandbox -> meltano run tap-fortnox target-duckdb.
 
 The demo runs as a user runs it (a subprocess of the project's Python), with Meltano's state in a
 temporary file. Its DuckDB file must hold every stream with the row counts of the sandbox (same
@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from scripts.demo import SCHEMA, TOP_CUSTOMERS_SQL
-from scripts.meltano_harness import ROOT, SandboxProcess
 from tests.conftest import SANDBOX_AS_OF
 from tests.e2e.conftest import timed
 from tests.e2e.expected import expected_records, streams
+from tests.harness.meltano_harness import ROOT, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def demo(tmp_path_factory, meltano):  # `meltano` (the fixture) has installed th
     started = time.monotonic()
     result = subprocess.run(
         [
-            *(sys.executable, "scripts/demo.py", "--as-of", SANDBOX_AS_OF.isoformat()),
+            *(sys.executable, "-m", "scripts.demo", "--as-of", SANDBOX_AS_OF.isoformat()),
             *("--output", str(database), "--system-db", state),
         ],
         cwd=ROOT,

@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from scripts.meltano_harness import setting_env
 from tests.e2e.conftest import timed
 from tests.e2e.expected import expected_records, streams
+from tests.harness.meltano_harness import setting_env
 
 pytestmark = pytest.mark.e2e
 

@@ -26,11 +26,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
-from scripts.pg_cluster import PostgresCluster
 from tap_fortnox.client import TENANT_ID
 from tests.e2e.conftest import timed
 from tests.e2e.expected import expected_records, streams
+from tests.harness.meltano_harness import Meltano, SandboxProcess, setting_env
+from tests.harness.pg_cluster import PostgresCluster
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from fortnox_sandbox import Sandbox
-from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
 from tap_fortnox.incremental import STOCKHOLM
 from tap_fortnox.tap import TapFortnox
+from tests.harness.meltano_harness import Meltano, SandboxProcess, setting_env
 from tests.helpers import tapsync
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from scripts.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
 from tap_fortnox.tenants import tenants_of
+from tests.harness.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,5 @@
-"""The tap runs where `fcntl` does not exist (Windows): nothing imports it at module level, and
-the token store's lock still excludes a second holder."""
+"""The tap and its test suite run where `fcntl` does not exist (Windows): nothing imports it at
+module level, and the token store's lock still excludes a second holder."""
 
 from __future__ import annotations
 
@@ -63,3 +63,13 @@ with TokenStore(store.path).locked(timeout=5):
     assert lines[0].startswith("refused:")
     assert "stayed locked by another run" in lines[0]
     assert lines[1] == "acquired after release"
+
+
+def test_the_test_harness_imports_without_fcntl():
+    body = """
+import tests.harness.meltano_harness, tests.harness.pg_cluster, tests.helpers.tapsync
+print("imported")
+"""
+    result = run(body)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["imported"]

@@ -5,8 +5,8 @@ localhost port (trust auth, unix socket inside the temp dir, durability off for 
 database; ``stop()`` shuts it down and removes the directory. As root, the server binaries run as
 the ``postgres`` user (PostgreSQL refuses to run as root).
 
-Run directly for a manual session: ``python scripts/pg_cluster.py`` prints the connection URL and
-keeps the server up until Ctrl-C.
+Run directly for a manual session: ``python -m tests.harness.pg_cluster`` prints the connection
+URL and keeps the server up until Ctrl-C or SIGTERM, which both stop it and remove its directory.
 """
 
 from __future__ import annotations
@@ -14,20 +14,19 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-if __package__ in (None, ""):  # run as `python scripts/pg_cluster.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.harness.started import Started
 
-from scripts.started import Started
+if TYPE_CHECKING:
+    import pwd
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
 INSTALL_HINT = (
@@ -77,7 +76,9 @@ class PostgresCluster(Started):
         self.port = 0
         self.bin_dir = find_bin_dir()
         self.run_as: pwd.struct_passwd | None = None
-        if os.geteuid() == 0:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # POSIX: pwd exists there
+            import pwd
+
             try:
                 self.run_as = pwd.getpwnam("postgres")
             except KeyError:
@@ -176,8 +177,11 @@ class PostgresCluster(Started):
 
 
 def main() -> None:
+    # SIGTERM (a `kill`, a supervisor) ends the session like Ctrl-C: the server is stopped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with PostgresCluster() as cluster:
-        print(f"PostgreSQL running: {cluster.url}  (Ctrl-C stops and removes it)", flush=True)
+        print(f"PostgreSQL running: {cluster.url} in {cluster.root}", flush=True)
+        print("Ctrl-C (or SIGTERM) stops it and removes the directory", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
 

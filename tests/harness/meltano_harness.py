@@ -12,7 +12,6 @@ Shared by the demo (scripts/demo.py) and the end-to-end tests (tests/e2e/):
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -28,9 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scripts.started import Started
+from filelock import ReadWriteLock
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.harness.started import Started
+
+ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 # Settings the caller did not ask for must not leak in from the developer's shell.
 FOREIGN_ENV_PREFIXES = ("TAP_FORTNOX_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "TARGET_JSONL_")
@@ -237,10 +238,10 @@ class Meltano:
         # Several sessions may share this work tree and its .meltano/ (developers' test runs, the
         # demo). `meltano install` rewrites the plugin venvs and clears .meltano/run/, which a
         # running pipeline reads: installs run alone, everything else side by side.
-        lock_path = ROOT / ".meltano" / "harness.lock"
+        lock_path = ROOT / ".meltano" / "harness.rwlock"
         lock_path.parent.mkdir(exist_ok=True)
-        with lock_path.open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX if args[:1] == ("install",) else fcntl.LOCK_SH)
+        lock = ReadWriteLock(lock_path)
+        with lock.write_lock() if args[:1] == ("install",) else lock.read_lock():
             result = subprocess.run(
                 command,
                 cwd=ROOT,

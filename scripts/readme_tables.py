@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 from scripts.plugin_settings import ROOT, about
@@ -89,9 +90,9 @@ def render(readme: str, tables: dict[str, str]) -> str:
     return readme
 
 
-def rendered() -> tuple[str, str]:
+def rendered(readme: Path = README) -> tuple[str, str]:
     """(current README, README with fresh tables)."""
-    current = README.read_text()
+    current = readme.read_text()
     fresh = render(current, {"streams": streams_markdown(), "settings": settings_markdown()})
     return current, fresh
 
@@ -99,15 +100,16 @@ def rendered() -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether it is stale")
+    parser.add_argument("--readme", type=Path, default=README, help="the file (README.md)")
     args = parser.parse_args(argv)
-    current, fresh = rendered()
+    current, fresh = rendered(args.readme)
     if current == fresh:
         return 0
     if args.check:
-        print("README.md tables are stale: run `python -m scripts.readme_tables`")
+        print(f"{args.readme.name} tables are stale: run `python -m scripts.readme_tables`")
         return 1
-    README.write_text(fresh)
-    print("README.md tables updated")
+    args.readme.write_text(fresh)
+    print(f"{args.readme.name} tables updated")
     return 0
 
 

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-from scripts.readme_tables import render, rendered, stream_rows
+import re
+
+from tap_fortnox.streams import STREAM_TYPES
+from tests.helpers.repo import README, run_script
+
+
+def block(text: str, name: str) -> str:
+    """The generated lines between `<!-- BEGIN name ... -->` and `<!-- END name -->`."""
+    match = re.search(rf"<!-- BEGIN {name}\b[^>]*-->\n(.*?)<!-- END {name} -->", text, re.S)
+    assert match, f"no {name} block"
+    return match[1]
 
 
 def test_readme_tables_are_current():
-    current, fresh = rendered()
-    assert current == fresh, "README.md tables are stale: run `python -m scripts.readme_tables`"
+    result = run_script("readme_tables", "--check")
+    assert result.returncode == 0, (
+        "README.md tables are stale: run `python -m scripts.readme_tables`\n" + result.stdout
+    )
 
 
 def test_streams_table_lists_every_stream_with_key_and_scope():
-    from tap_fortnox.streams import STREAM_TYPES
-
-    rows = stream_rows()
+    lines = block(README.read_text(), "streams").splitlines()[2:]  # after the header
+    cells = [[cell.strip().strip("`") for cell in line.strip("|").split("|")] for line in lines]
+    rows = [{"name": c[0], "key": c[1], "scope": c[3]} for c in cells]
     assert [row["name"] for row in rows] == sorted(s.name for s in STREAM_TYPES)
     for row in rows:
         assert row["key"].startswith("tenant_id"), row
         assert row["scope"], f"{row['name']} has no Fortnox scope"
 
 
-def test_render_replaces_only_the_marked_block():
-    readme = "intro\n<!-- BEGIN streams: x -->\nold\n<!-- END streams -->\noutro\n"
-    assert render(readme, {"streams": "new\n"}) == (
-        "intro\n<!-- BEGIN streams: x -->\nnew\n<!-- END streams -->\noutro\n"
+def test_render_replaces_only_the_marked_blocks(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- BEGIN streams: x -->\nold\n<!-- END streams -->\nmiddle\n"
+        "<!-- BEGIN settings: y -->\nold\n<!-- END settings -->\noutro\n"
+    )
+    assert run_script("readme_tables", "--readme", str(readme)).returncode == 0
+    current = README.read_text()
+    assert readme.read_text() == (
+        f"intro\n<!-- BEGIN streams: x -->\n{block(current, 'streams')}<!-- END streams -->\n"
+        f"middle\n<!-- BEGIN settings: y -->\n{block(current, 'settings')}<!-- END settings -->\n"
+        "outro\n"
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fortnox_sandbox import Sandbox
-from scripts.bench import sie
 from scripts.bench.memory import peak_rss_mb
+from tests.helpers import sie_measure as sie
 from tests.helpers import tapsync
 
 LEDGER = ["financial_years", "vouchers", "voucher_rows"]

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from scripts.bench.sie import largest_year, measure
 from tap_fortnox.sie import (
     SieAccount,
     SieBalance,
@@ -28,6 +27,7 @@ from tap_fortnox.sie import (
     SieYear,
     parse,
 )
+from tests.helpers.sie_measure import largest_year, measure
 from tests.sandbox.helpers import get, request
 
 AS_OF = date(2025, 6, 1)

@@ -5,26 +5,26 @@ from __future__ import annotations
 import json
 
 from fortnox_sandbox.model.spec_fields import SCHEMAS
-from scripts import generate_sandbox_fields
-from tests.unit.spec import SPEC_PATH
+from tests.helpers.repo import SPEC_PATH, run_script
 
 
-def test_committed_fields_equal_a_fresh_generation(capsys):
-    args = ["--spec", str(SPEC_PATH), "--check"]
-    assert generate_sandbox_fields.main(args) == 0, capsys.readouterr()
+def test_committed_fields_equal_a_fresh_generation():
+    result = run_script("generate_sandbox_fields", "--spec", str(SPEC_PATH), "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_mode_notices_a_stale_file_and_writes_nothing(tmp_path, capsys):
+def test_check_mode_notices_a_stale_file_and_writes_nothing(tmp_path):
     out = tmp_path / "spec_fields.json"
     args = ["--spec", str(SPEC_PATH), "--out", str(out)]
-    assert generate_sandbox_fields.main(args) == 0
+    assert run_script("generate_sandbox_fields", *args).returncode == 0
     fresh = json.loads(out.read_text(encoding="utf-8"))
     assert fresh == SCHEMAS
     del fresh["Invoice"]["Booked"]
     stale = json.dumps(fresh)
     out.write_text(stale, encoding="utf-8")
-    assert generate_sandbox_fields.main([*args, "--check"]) == 1
-    assert "differs" in capsys.readouterr().err
+    checked = run_script("generate_sandbox_fields", *args, "--check")
+    assert checked.returncode == 1
+    assert "differs" in checked.stderr
     assert out.read_text(encoding="utf-8") == stale
 
 

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from typing import Any
 
-from scripts.generate_schemas import DEFAULT_SPEC as SPEC_PATH
+from tests.helpers.repo import SPEC_PATH
 
 
 @cache

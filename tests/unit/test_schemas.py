@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from scripts import generate_schemas
 from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.streams import STREAM_TYPES
-from tests.unit.spec import SPEC_PATH
+from tests.helpers.repo import SCHEMA_DIR, SPEC_PATH, run_script
 
 BY_NAME = {stream.name: stream for stream in STREAM_TYPES}
 
@@ -20,7 +19,7 @@ def schema_of(stream_type) -> dict:
     declared = vars(stream_type).get("schema")
     if isinstance(declared, dict):
         return declared
-    path = generate_schemas.SCHEMA_DIR / f"{stream_type.name}.json"
+    path = SCHEMA_DIR / f"{stream_type.name}.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -28,17 +27,20 @@ def types(schema: dict) -> list[str]:
     return [t for t in schema.get("type", []) if t != "null"]
 
 
-def test_committed_schemas_equal_a_fresh_generation(capsys):
-    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--check"]) == 0, capsys.readouterr()
+def test_committed_schemas_equal_a_fresh_generation():
+    result = run_script("generate_schemas", "--spec", str(SPEC_PATH), "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_mode_notices_a_stale_schema(tmp_path, capsys):
+def test_check_mode_notices_a_stale_schema(tmp_path):
     out = tmp_path / "schemas"
     out.mkdir()
-    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--out", str(out)]) == 0
+    args = ["--spec", str(SPEC_PATH), "--out", str(out)]
+    assert run_script("generate_schemas", *args).returncode == 0
     (out / "units.json").write_text("{}\n")
-    assert generate_schemas.main(["--spec", str(SPEC_PATH), "--out", str(out), "--check"]) == 1
-    assert "units" in capsys.readouterr().err
+    stale = run_script("generate_schemas", *args, "--check")
+    assert stale.returncode == 1
+    assert "units" in stale.stderr
 
 
 @pytest.mark.parametrize("stream_type", STREAM_TYPES, ids=lambda s: s.name)

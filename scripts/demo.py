@@ -15,25 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tests.harness.demo_sql import SCHEMA, TOP_CUSTOMERS_SQL
 from tests.harness.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
-
-SCHEMA = "tap_fortnox"  # target-duckdb's default_target_schema: the extractor's namespace
-
-TOP_CUSTOMERS_SQL = f"""
-select
-    i.customer_number,
-    max(i.customer_name) as customer_name,
-    count(*) as invoices,
-    round(sum(i.net * coalesce(i.currency_rate, 1) / coalesce(nullif(i.currency_unit, 0), 1)), 2)
-        as net_sek,
-    round(sum(i.total * coalesce(i.currency_rate, 1) / coalesce(nullif(i.currency_unit, 0), 1)), 2)
-        as total_sek
-from {SCHEMA}.invoices as i
-where not coalesce(i.cancelled, false)
-group by i.customer_number
-order by net_sek desc
-limit 10
-"""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,10 +1,13 @@
 """The repository has no import circle: among the tap, the sandbox, the scripts and the tests, no
 module imports itself back through others. Imports under `if TYPE_CHECKING:` and inside functions
-count too: each is a dependency that a reader has to follow."""
+count too: each is a dependency that a reader has to follow. And imports go one way: scripts/
+(the demo, the benchmark) use the tests' toolkit and harness, the tests run scripts/ as commands
+and import nothing from it, and the tap and the sandbox import neither."""
 
 from __future__ import annotations
 
 import grimp
+import pytest
 
 PACKAGES = ("tap_fortnox", "fortnox_sandbox", "scripts", "tests")
 
@@ -30,6 +33,26 @@ def test_circles_finds_a_loop_and_only_the_loop():
     assert circles(graph) == {("a", "b", "c")}
 
 
-def test_the_repository_has_no_import_circle():
-    graph = grimp.build_graph(*PACKAGES, cache_dir=None)
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph(*PACKAGES, cache_dir=None)
+
+
+def test_the_repository_has_no_import_circle(graph):
     assert circles(graph) == set()
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("tests", "scripts"),
+        ("tap_fortnox", "tests"),
+        ("tap_fortnox", "scripts"),
+        ("fortnox_sandbox", "tests"),
+        ("fortnox_sandbox", "scripts"),
+        ("fortnox_sandbox", "tap_fortnox"),
+    ],
+)
+def test_imports_go_one_way(graph, importer, imported):
+    chain = graph.find_shortest_chains(importer=importer, imported=imported, as_packages=True)
+    assert chain == set(), f"{importer} imports {imported}: {sorted(chain)[:3]}"

@@ -15,10 +15,10 @@ import time
 import duckdb
 import pytest
 
-from scripts.demo import SCHEMA, TOP_CUSTOMERS_SQL
 from tests.conftest import SANDBOX_AS_OF
 from tests.e2e.conftest import timed
 from tests.e2e.expected import expected_records, streams
+from tests.harness.demo_sql import SCHEMA, TOP_CUSTOMERS_SQL
 from tests.harness.meltano_harness import ROOT, SandboxProcess
 
 pytestmark = pytest.mark.e2e

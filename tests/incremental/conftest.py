@@ -4,3 +4,5 @@ Each test starts like a new process (no shared tokens or limiters); the tap's li
 """
 
 from __future__ import annotations
+
+from tests.helpers.tapsync import config_for  # noqa: F401 (the old path of the one config_for)

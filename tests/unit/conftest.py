@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tap_fortnox.client import FortnoxStream
+from tests.helpers.tapsync import run_tap  # noqa: F401 (the old path of the one run_tap)
 from tests.unit.fake_fortnox import FakeFortnox
 
 

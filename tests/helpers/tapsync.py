@@ -386,8 +386,9 @@ def run_tap(
             try:
                 RecordingTap.get_singer_command().main(args, standalone_mode=False)
             except SystemExit as exit_:  # the command's clear end of a known failure
-                returncode = exit_.code if isinstance(exit_.code, int) else 1
-                error = exit_.__context__ or (exit_ if returncode else None)
+                code = exit_.code
+                returncode = 0 if code is None else code if isinstance(code, int) else 1
+                error = (exit_.__context__ or exit_) if returncode else None
             except Exception as exc:
                 returncode, error = 1, exc
     if error is not None and not allow_error:

@@ -243,8 +243,8 @@ class TokenEndpoint:
 
 def _expires_in(payload: Mapping[str, Any]) -> float:
     try:
-        value = float(payload.get("expires_in"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        value = float(payload["expires_in"])
+    except (KeyError, TypeError, ValueError):
         value = _jwt_lifetime(payload["access_token"]) or DEFAULT_TOKEN_LIFETIME
     return value
 

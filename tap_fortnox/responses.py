@@ -27,7 +27,7 @@ def json_body(response: requests.Response) -> Any:
         body = json.loads(response.content or b"null", parse_float=decimal.Decimal)
     except ValueError:
         body = None
-    response._fortnox_json = body  # type: ignore[attr-defined]
+    response._fortnox_json = body  # type: ignore[attr-defined]  # kept on its response
     return body
 
 

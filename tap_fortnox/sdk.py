@@ -22,8 +22,8 @@ upgrade that changes it fails there, loudly, and nowhere else:
 - `tag_logger`: every log line of a stream, the SDK's own included, names the company.
 - `invoke_tap`: the command line runs the tap's own `run()` (one company, or many side by
   side), where the SDK's `Tap.invoke` calls its final `sync_all()`.
-- the message classes and the writer base (`singer_sdk.singerlib.encoding`) a message writer
-  of its own (writer.py, tenants.py) is built on.
+- the message classes, the writer base and the SDK's JSON encoder (`singer_sdk.singerlib`) the
+  tap's own message writers (writer.py, tenants.py) are built on.
 - `evolve_schema`: a field Fortnox sends that the schema lacks becomes a property of this
   stream's schema (and of its catalog schema), its stream maps are rebuilt from it, and the new
   SCHEMA message is written before the next record.
@@ -43,6 +43,7 @@ from singer_sdk import Tap
 from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 from singer_sdk.singerlib.encoding.base import GenericSingerWriter
 from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage, StateMessage
+from singer_sdk.singerlib.json import serialize_json
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -64,6 +65,7 @@ __all__ = [
     "SchemaMessage",
     "StateMessage",
     "override",
+    "serialize_json",
 ]
 
 
@@ -123,14 +125,19 @@ AnyLogger = logging.Logger | _Adapter
 
 
 class _Tagged(_Adapter):
+    def __init__(self, logger: logging.Logger, prefix: str) -> None:
+        super().__init__(logger)
+        self.prefix = prefix
+
     @override
     def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        return f"{self.extra['prefix']}{msg}", kwargs  # type: ignore[index]
+        return f"{self.prefix}{msg}", kwargs
 
 
 def tag_logger(stream: Stream, prefix: str) -> None:
     """Prefix every line the stream logs (its own and the SDK's) with `prefix`."""
-    stream._logger = _Tagged(stream._logger, {"prefix": prefix})  # type: ignore[assignment]
+    # The SDK types its logger as a Logger; the adapter is used the same way.
+    stream._logger = _Tagged(stream._logger, prefix)  # type: ignore[assignment]
 
 
 def _load(stream: IO[str] | None) -> dict[str, Any] | None:

@@ -45,6 +45,7 @@ ANY = "*/*"  # a file (the SIE export): its body is streamed to the caller, not 
 
 
 def wants_json(response: requests.Response) -> bool:
+    """Whether the answer is to be JSON: every request but a file's (`get_file`)."""
     request = response.request
     return request is None or request.headers.get("Accept") != ANY
 

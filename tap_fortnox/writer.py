@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
-from singer_sdk.singerlib.json import serialize_json
 
-from tap_fortnox.sdk import Message, SchemaMessage, override
+from tap_fortnox.sdk import Message, SchemaMessage, override, serialize_json
 
 _ENCODE_ERRORS = (msgspec.EncodeError, OverflowError, TypeError, UnicodeEncodeError)
 

@@ -317,7 +317,7 @@ class FortnoxStream(SendingStream):
             )
             self.read.resume = None
             yield from self._read(context)
-        yield from deletions(self, context)
+        yield from deletions(self, context, sdk.context_state(self, context))
         self._finish_read(context)
 
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
@@ -564,7 +564,7 @@ class FortnoxStream(SendingStream):
 
     @property
     def tenant_id(self) -> str:
-        return self.run_context.tenant_id(self)
+        return self.run_context.tenant_id(self.get_json)
 
     @override
     def post_process(

@@ -16,19 +16,19 @@ end are tombstoned in its row stream. Documents that can no longer change need n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+import requests
 from singer_sdk.helpers.types import Context
 
-from tap_fortnox import keyset, sdk
+from tap_fortnox import keyset
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.paging import FortnoxPaginator, page_info
+from tap_fortnox.reading import Read
 from tap_fortnox.responses import get_ci, json_body
-
-if TYPE_CHECKING:
-    from tap_fortnox.client import FortnoxStream
 
 DELETED_AT = "_sdc_deleted_at"
 KNOWN_KEYS = "known_keys"
@@ -105,14 +105,43 @@ def inferred_schema(value: Any) -> dict[str, Any] | None:
     return {**kind, "description": "Sent by Fortnox, not in the tap's schema: added when seen"}
 
 
-def deletions(stream: FortnoxStream, context: Context | None) -> Iterator[Tombstone]:
+class Listed(Protocol):
+    """What delete detection needs of a stream (client.FortnoxStream)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def logger(self) -> logging.Logger: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def records_key(self) -> str | None: ...
+    @property
+    def page_size(self) -> int: ...
+    @property
+    def key_fields(self) -> tuple[str, ...]: ...
+    @property
+    def reports_deletes(self) -> bool: ...
+    @property
+    def lastmodified_rejected(self) -> bool: ...
+    @property
+    def read(self) -> Read: ...
+    def query_params(self, context: Context | None) -> dict[str, Any]: ...
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, context: Context | None = None
+    ) -> requests.Response: ...
+
+
+def deletions(
+    stream: Listed, context: Context | None, state: Mapping[str, Any]
+) -> Iterator[Tombstone]:
     """Tombstones for the records the warehouse has (the keys the tap has emitted and not
-    tombstoned) that Fortnox no longer has, once the stream's read is done; keeps the
-    warehouse's keys for the next sync (`read.known_now`, saved when the read completes)."""
+    tombstoned) that Fortnox no longer has, once the stream's read is done (`state`: its
+    context's); keeps the warehouse's keys for the next sync (`read.known_now`, saved when the
+    read completes)."""
     if not stream.reports_deletes:
         return
     read = stream.read
-    state = sdk.context_state(stream, context)
     previous = known_keys(state)
     whole = (read.full_read and not read.lastmodified) or stream.lastmodified_rejected
     first = not (whole or read.resumed or state.get("replication_key_value"))
@@ -133,7 +162,7 @@ def deletions(stream: FortnoxStream, context: Context | None) -> Iterator[Tombst
         yield Tombstone(zip(stream.key_fields, key, strict=True))
 
 
-def _list_was_whole(stream: FortnoxStream) -> bool:
+def _list_was_whole(stream: Listed) -> bool:
     """Whether the read saw as many records as the list counted (nothing shifted away)."""
     read = stream.read
     info = read.paginator.last_info if read.paginator else None
@@ -150,7 +179,7 @@ def _list_was_whole(stream: FortnoxStream) -> bool:
     return False
 
 
-def listed_keys(stream: FortnoxStream, context: Context | None) -> set[Key] | None:
+def listed_keys(stream: Listed, context: Context | None) -> set[Key] | None:
     """Every record's key, from the list pages alone (`page_size` a request); None if the list
     changed while it was read."""
     records_key = stream.records_key or ""

@@ -10,7 +10,7 @@ here, built from `config` on first use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,6 @@ from tap_fortnox.reach import Reach
 from tap_fortnox.responses import get_ci
 
 if TYPE_CHECKING:
-    from tap_fortnox.client import FortnoxStream
     from tap_fortnox.sdk import AnyLogger
 
 
@@ -49,14 +48,15 @@ class RunContext:
             margin_seconds=EDGE_MARGIN_SECONDS,
         )
 
-    def tenant_id(self, stream: FortnoxStream) -> str:
+    def tenant_id(self, get_json: Callable[[str], Any]) -> str:
         """The tenant id on every record: the setting, else the token's `tenantId` claim,
-        else `DatabaseNumber` from /companyinformation (one request, once per run)."""
+        else `DatabaseNumber` from /companyinformation (one request with the asking stream's
+        `get_json`, once per run)."""
         if self._tenant_id is None:
-            self._tenant_id = self._resolve_tenant_id(stream)
+            self._tenant_id = self._resolve_tenant_id(get_json)
         return self._tenant_id
 
-    def _resolve_tenant_id(self, stream: FortnoxStream) -> str:
+    def _resolve_tenant_id(self, get_json: Callable[[str], Any]) -> str:
         configured = str(self.config.get("tenant_id") or "").strip()
         if configured:
             return configured
@@ -64,7 +64,7 @@ class RunContext:
         if claimed:
             return str(claimed)
         try:
-            body = stream.get_json("/companyinformation")
+            body = get_json("/companyinformation")
         except FortnoxAPIError as exc:
             raise FortnoxAPIError(
                 f"The tenant id is unknown (no tenant_id setting, no tenantId claim in the token) "

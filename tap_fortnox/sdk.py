@@ -136,8 +136,7 @@ class _Tagged(_Adapter):
 
 def tag_logger(stream: Stream, prefix: str) -> None:
     """Prefix every line the stream logs (its own and the SDK's) with `prefix`."""
-    # The SDK types its logger as a Logger; the adapter is used the same way.
-    stream._logger = _Tagged(stream._logger, prefix)  # type: ignore[assignment]
+    stream._logger = _Tagged(stream._logger, prefix)  # type: ignore[assignment]  # adapts a Logger
 
 
 def _load(stream: IO[str] | None) -> dict[str, Any] | None:

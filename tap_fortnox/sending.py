@@ -214,17 +214,18 @@ class SendingStream(RESTStream[int]):
     def get_file(
         self,
         path: str,
-        params: Mapping[str, Any],
-        context: Context | None,
-        read_timeout: float,
+        params: Mapping[str, Any] | None = None,
+        context: Context | None = None,
+        read_timeout: float | None = None,
     ) -> requests.Response:
         """GET a file the same way, its body left unread to stream (`with response:`); a pause
-        in it longer than `read_timeout` seconds fails the read."""
+        in it longer than `read_timeout` seconds (default: the request timeout) fails it."""
         prepared = self.build_prepared_request(
             method="GET",
             url=self.url_base + path,
-            params=dict(params),
+            params=dict(params or {}),
             headers={**self.http_headers, "Accept": ANY},
         )
-        send = sdk.request_sender(self, streamed=(self.timeout, read_timeout))
+        timeouts = (self.timeout, self.timeout if read_timeout is None else read_timeout)
+        send = sdk.request_sender(self, streamed=timeouts)
         return send(prepared, context)

@@ -30,6 +30,7 @@ from urllib3.util.retry import Retry
 
 from tap_fortnox.errors import never_connected, parse_error_body
 from tap_fortnox.responses import get_ci, json_body, status_text
+from tap_fortnox.sdk import override
 from tap_fortnox.settings import (
     DEFAULT_AUTH_URL,
     DEFAULT_MAX_RETRIES,
@@ -242,8 +243,8 @@ class TokenEndpoint:
 
 def _expires_in(payload: Mapping[str, Any]) -> float:
     try:
-        value = float(payload.get("expires_in"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        value = float(payload["expires_in"])
+    except (KeyError, TypeError, ValueError):
         value = _jwt_lifetime(payload["access_token"]) or DEFAULT_TOKEN_LIFETIME
     return value
 
@@ -297,12 +298,14 @@ class FortnoxAuthenticator(AuthBase):
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._config_tenant_id = setting(config, "tenant_id")
+        # A run uses it from one thread; threads that share one still get one token (tested).
         self._lock = threading.RLock()
         self._token: str | None = None
         self._renew_at = 0.0  # time.monotonic() after which the token is renewed
         self._rejected: set[str] = set()
         self.tokens_obtained = 0
 
+    @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self.get_token()}"
         return request
@@ -357,6 +360,7 @@ class ClientCredentialsAuthenticator(FortnoxAuthenticator):
             attempts=_attempts(config),
         )
 
+    @override
     def _new_token(self) -> tuple[str, float]:
         try:
             payload = self._endpoint.post(
@@ -404,6 +408,7 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
         self._reauth = f"run `tap-fortnox-auth --token-store {self._store.path}` to authorise again"
         self._failure: str | None = None
 
+    @override
     def _known_tenant_id(self) -> str | None:
         try:
             state = self._store.read()
@@ -411,6 +416,7 @@ class RefreshTokenAuthenticator(FortnoxAuthenticator):
             return None
         return setting(state, "tenant_id") if state else None
 
+    @override
     def _new_token(self) -> tuple[str, float]:
         # A failed refresh is final for this run: asking again could send a token whose
         # refresh answer was lost (it may be used up), and would not help otherwise.
@@ -500,6 +506,7 @@ class StaticTokenAuthenticator(FortnoxAuthenticator):
         super().__init__(config)
         self._static = str(setting(config, "access_token"))
 
+    @override
     def _new_token(self) -> tuple[str, float]:
         if self._static in self._rejected:
             raise AuthError(

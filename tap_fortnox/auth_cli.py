@@ -35,6 +35,7 @@ from tap_fortnox.auth import (
     tenant_id_from_jwt,
     token_store_record,
 )
+from tap_fortnox.sdk import override
 from tap_fortnox.settings import DEFAULT_API_URL, DEFAULT_AUTH_URL
 from tap_fortnox.streams import stream_scopes
 from tap_fortnox.token_store import TokenStore, TokenStoreError
@@ -177,6 +178,7 @@ class _Callback:
                     callback.result = params
                     callback.done.set()
 
+            @override
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the query holds the code: keep it out of the terminal
 

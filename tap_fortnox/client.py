@@ -3,7 +3,7 @@
 A stream declares where its records are (`path`, `records_key`), how to fetch one in full
 (`detail_path`, `detail_key`, `fetch_details`), its keys and whether it is incremental. The base
 class does the rest: `MetaInformation` paging with `limit=500`, the `lastmodified` filter, detail
-fetching, the process-wide rate limiter, retries, token renewal after a 401, skipping a stream
+fetching, the run's rate limiter, retries, token renewal after a 401 (sending.py), skipping a stream
 whose licence or scope is missing, and normalising every record (snake_case names, Decimal money,
 "" dates -> null, `tenant_id`).
 
@@ -18,23 +18,20 @@ Three shapes build on it:
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import requests
-from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
-from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk import SchemaDirectory, StreamSchema
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 
 from tap_fortnox import schemas, sdk
-from tap_fortnox.auth import FortnoxAuthenticator
 from tap_fortnox.checkpoint import (
     CHECKPOINT_EVERY_REQUESTS,
     STATE_KEY,
@@ -48,8 +45,8 @@ from tap_fortnox.checkpoint import (
 from tap_fortnox.deletes import (
     DELETED_AT,
     Tombstone,
+    deletions,
     inferred_schema,
-    known_keys,
     save_known_keys,
 )
 from tap_fortnox.errors import (
@@ -57,30 +54,15 @@ from tap_fortnox.errors import (
     LastModifiedRejected,
     NotFoundError,
     ScopeMissingError,
-    TokenRejected,
-    classify,
-    error_message,
-    retry_after_seconds,
 )
 from tap_fortnox.incremental import lastmodified_param, parse_timestamp, utc_now
 from tap_fortnox.normalize import RecordNormalizer, snake_case
-from tap_fortnox.paging import (
-    FortnoxPaginator,
-    PageInfo,
-    check_list_page,
-    has_next_page,
-    page_info,
-)
+from tap_fortnox.paging import FortnoxPaginator, PageInfo, check_list_page, page_info
 from tap_fortnox.progress import DEFAULT_EVERY_SECONDS, Progress
-from tap_fortnox.ratelimit import SlidingWindowLimiter
-from tap_fortnox.reach import Reach
+from tap_fortnox.reading import Read
 from tap_fortnox.responses import get_ci, json_body, request_path
-
-if TYPE_CHECKING:
-    from backoff.types import Details
-
-    from tap_fortnox.sdk import RequestSender
-
+from tap_fortnox.sdk import override
+from tap_fortnox.sending import SendingStream, wants_json
 
 # The replication key of every incremental stream. Fortnox records carry no modification time,
 # so the tap stamps each record with the (UTC) time it started reading the stream. The SDK then
@@ -96,10 +78,12 @@ YEAR = "year"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a list item's field in `detail_path`
 
 
-class FortnoxStream(RESTStream[int]):
+class FortnoxStream(SendingStream):
     """A Fortnox v3 list endpoint. Subclasses declare; this class does the work."""
 
     # --- declarations ---------------------------------------------------------------------
+    #: The stream's name (the SDK requires one).
+    name: str = ""
     #: List path below `api_url`, e.g. "/customers".
     path: str = ""
     #: Key of the record list in a list response ("Customers"); None: the endpoint returns one
@@ -133,47 +117,18 @@ class FortnoxStream(RESTStream[int]):
     # fields); a second pass by the SDK would only cost time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
-    # Seconds of the first retry wait; doubles per attempt (tests shrink it).
-    retry_base_seconds: ClassVar[float] = 1.0
-    retry_max_wait_seconds: ClassVar[float] = 60.0
+    #: The per-read state a read of this stream starts with (subclasses add to it).
+    read_type: ClassVar[type[Read]] = Read
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._lastmodified_rejected = False
+        self.lastmodified_rejected = False  # Fortnox refused the filter: not asked again
         self._scope_skipped = False
-        self._read_started: datetime | None = None
-        self._lastmodified: str | None = None
         self._invalid_reported: set[str] = set()
-        self._progress: Progress | None = None
-        self._paginator: FortnoxPaginator | None = None
-        self._paginator_context: Context | None = None
         self._item_key_fields: tuple[str, ...] | None = None
-        self._checkpoint: Checkpoint | None = None
-        self._resume: Resume | None = None
-        self._requests_since_checkpoint = 0
-        self._seen_keys: set[Key] = set()
-        self._known_now: set[Key] | None = None
-        self._gone_since_listed = 0  # listed, but their detail was 404 (deleted since)
-        self._full_read = False
-        self._resumed = False
+        self.read = self.read_type()
 
     # --- where and how to ask -------------------------------------------------------------
-
-    @property
-    def url_base(self) -> str:
-        return str(self.config["api_url"]).rstrip("/")
-
-    @property
-    def http_headers(self) -> dict[str, str]:
-        return {**super().http_headers, "Accept": "application/json"}
-
-    @property
-    def authenticator(self) -> FortnoxAuthenticator:
-        return self._tap.authenticator  # type: ignore[attr-defined]  # the run's, see tap.py
-
-    @property
-    def timeout(self) -> int:
-        return int(self.config["request_timeout_seconds"])
 
     @property
     def page_size(self) -> int:
@@ -188,19 +143,20 @@ class FortnoxStream(RESTStream[int]):
             return False
         return self.name not in self.config["list_only_streams"]
 
-    def get_new_paginator(self) -> BaseAPIPaginator:
+    @override
+    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
         # Kept so parse_response can leave out the items of a re-read page already emitted.
-        self._paginator = (
+        self.read.paginator = (
             FortnoxPaginator(
                 self.records_key,
                 self.list_item_key,
                 self._report_shrink,
-                start_page=self._resume.first_page if self._resume else 1,
+                start_page=self.read.resume.first_page if self.read.resume else 1,
             )
             if self.records_key
             else None
         )
-        return self._paginator or SinglePagePaginator()
+        return self.read.paginator or SinglePagePaginator()
 
     def list_item_key(self, item: Mapping[str, Any]) -> Key | None:
         """The identifying fields of a raw list item (the `detail_path` fields, else the
@@ -222,7 +178,7 @@ class FortnoxStream(RESTStream[int]):
             "during the read); re-reading page(s) %s so no record shifted onto a page already "
             "read is skipped",
             self.name,
-            f" {dict(self._paginator_context)}" if self._paginator_context else "",
+            f" {dict(self.read.context)}" if self.read.context else "",
             page,
             vanished,
             ", ".join(map(str, again)) or "none",
@@ -236,20 +192,24 @@ class FortnoxStream(RESTStream[int]):
                 params[param] = context[key]
         return params
 
-    def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict:
+    @override
+    def get_url_params(
+        self, context: Context | None, next_page_token: int | None
+    ) -> dict[str, Any]:
         params = self.query_params(context)
         if self.records_key:
             params["page"] = next_page_token or 1
             params["limit"] = self.page_size
-            if self._lastmodified and not self._lastmodified_rejected:
-                params["lastmodified"] = self._lastmodified
+            if self.read.lastmodified and not self.lastmodified_rejected:
+                params["lastmodified"] = self.read.lastmodified
             if self.sort_by:
                 params.update(sortby=self.sort_by, sortorder="ascending")
         return params
 
     # --- responses ------------------------------------------------------------------------
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         body = json_body(response)
         if self.records_key is None:
             item = get_ci(body, self.detail_key or "")
@@ -276,8 +236,8 @@ class FortnoxStream(RESTStream[int]):
                 f"Stream '{self.name}': GET {request_path(response)} returned "
                 f"'{self.records_key}' as {type(items).__name__}, not a list"
             )
-        if self._paginator is not None:  # a re-read page: only the items not emitted yet
-            items = self._paginator.fresh(items)
+        if self.read.paginator is not None:  # a re-read page: only the items not emitted yet
+            items = self.read.paginator.fresh(items)
         for item in items:
             if isinstance(item, dict):
                 yield item
@@ -292,7 +252,7 @@ class FortnoxStream(RESTStream[int]):
     def _log_page(self, info: PageInfo | None) -> None:
         """Progress of a list read: pages done of `@TotalPages`; with detail fetching the
         total is `@TotalResources` documents (counted as they are fetched, in `_read`)."""
-        progress = self._progress
+        progress = self.read.progress
         if progress is None or info is None:
             return
         if progress.unit == "pages":
@@ -301,120 +261,17 @@ class FortnoxStream(RESTStream[int]):
         else:
             progress.set_total(info.total_resources)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
-        self.reach.answer()
-        self._requests_since_checkpoint += 1
-        problem = classify(self.name, response)
-        if problem is not None:
-            raise problem
-        if self.records_key:  # a list page that would repeat or lose records is retried
+        self.read.requests_since_checkpoint += 1
+        super().validate_response(response)
+        if self.records_key and wants_json(response):
+            # A list page that would repeat or lose records is retried.
             check_list_page(self.name, response, self.records_key)
-
-    def response_error_message(self, response: requests.Response) -> str:
-        # The SDK's version prints the body and header names; ours names path, status and the
-        # Fortnox code/message only.
-        return error_message(self.name, response)
-
-    # --- sending: rate limit, 401 renewal, retries ----------------------------------------
-
-    @property
-    def limiter(self) -> SlidingWindowLimiter:
-        return self._tap.limiter  # type: ignore[attr-defined]  # the run's, see tap.py
-
-    @property
-    def reach(self) -> Reach:
-        return self._tap.reach  # type: ignore[attr-defined]
-
-    def request_decorator(self, func: RequestSender) -> RequestSender:
-        """Every attempt takes a limiter slot; a 401 renews the token once; retries with
-        backoff on 429/5xx/HTML/timeouts/dropped connections; then one clear failure."""
-
-        def attempt(prepared: requests.PreparedRequest, context: Context | None) -> Any:
-            with self.limiter.slot():
-                try:
-                    return func(prepared, context)
-                except TokenRejected as rejected:
-                    token = rejected.token
-                except requests.RequestException as exc:
-                    self.reach.check(exc, self.name, self.url_base)
-                    raise
-            self.authenticator.invalidate(token)
-            self.logger.info("Stream '%s': access token rejected (401); renewing", self.name)
-            with self.limiter.slot():
-                try:
-                    return func(prepared, context)
-                except TokenRejected as again:
-                    raise FortnoxAPIError(
-                        f"{again} (also with a newly obtained token: check the app's scopes and "
-                        f"the company's consent)",
-                        again.response,
-                    ) from None
-
-        retrying = super().request_decorator(attempt)
-
-        def send(prepared: requests.PreparedRequest, context: Context | None) -> Any:
-            try:
-                return retrying(prepared, context)
-            except RetriableAPIError as exc:
-                raise FortnoxAPIError(
-                    f"{exc} (gave up after {self.backoff_max_tries()} attempts)",
-                    exc.response,
-                ) from None
-            except (requests.exceptions.RequestException, ConnectionError) as exc:
-                raise FortnoxAPIError(
-                    f"Stream '{self.name}': GET {request_path(prepared.url)} failed: "
-                    f"{type(exc).__name__} (gave up after {self.backoff_max_tries()} attempts)"
-                ) from None
-
-        return send
-
-    def backoff_max_tries(self) -> int:
-        return int(self.config["max_retries"])
-
-    def backoff_wait_generator(self) -> Iterator[float]:  # type: ignore[override]
-        """Exponential waits; a `Retry-After` header wins when it asks for longer."""
-        exc = yield  # primed by backoff with send(None); then receives each exception
-        attempt = 0
-        while True:
-            wait = min(self.retry_max_wait_seconds, self.retry_base_seconds * 2**attempt)
-            attempt += 1
-            asked = retry_after_seconds(exc)
-            if asked is not None:
-                wait = max(wait, min(asked, self.retry_max_wait_seconds * 5))
-            exc = yield wait
-
-    def backoff_jitter(self, value: float) -> float:
-        return value * random.uniform(1.0, 1.25)  # spread, but never shorter than asked
-
-    def backoff_handler(self, details: Details) -> None:
-        exc = details.get("exception")
-        self.logger.warning(
-            "%s; retry %d in %.1f s",
-            exc
-            if isinstance(exc, RetriableAPIError)
-            else f"Stream '{self.name}': {type(exc).__name__}",
-            details.get("tries", 0),
-            details.get("wait", 0.0),
-        )
-
-    @cached_property
-    def _send(self) -> RequestSender:
-        return sdk.request_sender(self)
-
-    def get_json(
-        self, path: str, params: Mapping | None = None, context: Context | None = None
-    ) -> Any:
-        """GET `api_url + path` through the limiter, auth, retries and error mapping."""
-        prepared = self.build_prepared_request(
-            method="GET",
-            url=self.url_base + path,
-            params=dict(params or {}),
-            headers=self.http_headers,
-        )
-        return json_body(self._send(prepared, context))
 
     # --- records --------------------------------------------------------------------------
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         if self._scope_skipped:
             return
@@ -446,21 +303,21 @@ class FortnoxStream(RESTStream[int]):
                 self.name,
                 f" {dict(context)}" if context else "",
             )
-            self._resume = None
-            self._full_read = True
+            self.read.resume = None
+            self.read.full_read = True
             yield from self._read(context)
         except LastModifiedRejected as exc:
-            if self._lastmodified_rejected or not self._lastmodified:
+            if self.lastmodified_rejected or not self.read.lastmodified:
                 raise
-            self._lastmodified_rejected = True
+            self.lastmodified_rejected = True
             self.logger.warning(
                 "%s; Fortnox does not accept the lastmodified filter here, reading '%s' in full",
                 exc,
                 self.name,
             )
-            self._resume = None
+            self.read.resume = None
             yield from self._read(context)
-        yield from self._deletions(context)
+        yield from deletions(self, context, sdk.context_state(self, context))
         self._finish_read(context)
 
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
@@ -470,12 +327,12 @@ class FortnoxStream(RESTStream[int]):
         progress = Progress(
             label, "documents" if details else "pages", self.logger, self.progress_every_seconds
         )
-        self._progress = progress
-        self._paginator_context = context
-        resume = self._resume
+        self.read.progress = progress
+        self.read.context = context
+        resume = self.read.resume
         for item in self.request_records(context):
-            if self._paginator is not None:
-                page, key = self._paginator.current_value, self._paginator.last_key
+            if self.read.paginator is not None:
+                page, key = self.read.paginator.current_value, self.read.paginator.last_key
             else:
                 page, key = 1, self.list_item_key(item)
             if resume is not None and resume.skip(key, page):
@@ -488,9 +345,9 @@ class FortnoxStream(RESTStream[int]):
                 item = {**item, **detail}
             yield item
             # The SDK has written the record (and synced its children) by now.
-            if self._checkpoint is not None:
-                self._checkpoint.passed(key, page)
-                if self._requests_since_checkpoint >= CHECKPOINT_EVERY_REQUESTS:
+            if self.read.checkpoint is not None:
+                self.read.checkpoint.passed(key, page)
+                if self.read.requests_since_checkpoint >= CHECKPOINT_EVERY_REQUESTS:
                     self.write_checkpoint(context)
         progress.finish()
 
@@ -508,14 +365,16 @@ class FortnoxStream(RESTStream[int]):
             values[field] = quote(str(value), safe="")
         return self.detail_path.format_map(values)
 
-    def fetch_detail(self, item: Mapping[str, Any], context: Context | None) -> dict | None:
+    def fetch_detail(
+        self, item: Mapping[str, Any], context: Context | None
+    ) -> dict[str, Any] | None:
         """The detail object of a list item; None (with a warning) if it has gone since."""
         path = self.detail_url_path(item)
         try:
             body = self.get_json(path, self.query_params(context), context)
         except NotFoundError as exc:
             self.logger.warning("%s; skipping it (deleted after it was listed?)", exc)
-            self._gone_since_listed += 1
+            self.read.gone_since_listed += 1
             return None
         detail = get_ci(body, self.detail_key or "")
         if not isinstance(detail, dict):
@@ -539,7 +398,7 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def run_progress(self) -> RunProgress | None:
-        return getattr(self._tap, "run_progress", None)
+        return self.run_context.progress
 
     @property
     def resumable(self) -> bool:
@@ -548,19 +407,17 @@ class FortnoxStream(RESTStream[int]):
         return not self.emit_activate_version_messages or bool(self.replication_key)
 
     def _begin_read(self, context: Context | None) -> None:
-        """Take the clock before the first request and work out the `lastmodified` filter; a
-        read interrupted before resumes from its checkpoint with the same clock and filter."""
-        self._requests_since_checkpoint = 0
-        self._seen_keys = set()
+        """A fresh `Read`: take the clock before the first request and work out the
+        `lastmodified` filter; a read interrupted before resumes from its checkpoint with the
+        same clock and filter."""
         state = sdk.context_state(self, context)
         saved = Checkpoint.from_state(state.get(STATE_KEY)) if self.resumable else None
-        self._full_read = saved is None
-        self._resumed = saved is not None
+        self.read = read = self.read_type(full_read=saved is None, resumed=saved is not None)
         if saved is not None:
-            self._read_started = parse_timestamp(saved.started)
-            self._lastmodified = saved.lastmodified
-            self._resume = Resume(saved)
-            self._checkpoint = Checkpoint(saved.started, saved.lastmodified, saved.page)
+            read.started = parse_timestamp(saved.started)
+            read.lastmodified = saved.lastmodified
+            read.resume = Resume(saved)
+            read.checkpoint = Checkpoint(saved.started, saved.lastmodified, saved.page)
             self.logger.info(
                 "Stream '%s'%s: resuming the read started %s from its checkpoint (page %d)",
                 self.name,
@@ -569,34 +426,30 @@ class FortnoxStream(RESTStream[int]):
                 saved.page,
             )
             return
-        self._read_started = utc_now()
-        self._lastmodified = None
-        self._resume = None
+        read.started = utc_now()
         if self.replication_key:
             start = self.get_starting_timestamp(context)
-            self._full_read = start is None
+            read.full_read = start is None
             if start is not None:
                 overlap = timedelta(minutes=float(self.config["lookback_minutes"]))
-                self._lastmodified = lastmodified_param(start, overlap)
+                read.lastmodified = lastmodified_param(start, overlap)
             self.logger.info(
                 "Stream '%s'%s: %s",
                 self.name,
                 f" {dict(context)}" if context else "",
-                f"records modified since {self._lastmodified} (Stockholm time)"
-                if self._lastmodified
+                f"records modified since {read.lastmodified} (Stockholm time)"
+                if read.lastmodified
                 else "full read (no bookmark or start_date yet)",
             )
-        self._checkpoint = (
-            Checkpoint(self._read_started.isoformat(), self._lastmodified)
-            if self.resumable
-            else None
+        read.checkpoint = (
+            Checkpoint(read.started.isoformat(), read.lastmodified) if self.resumable else None
         )
 
     # --- deletes (deletes.py) -------------------------------------------------------------
 
     @property
     def reports_deletes(self) -> bool:
-        return self.deletable and self.selected and self.config["detect_deletes"]
+        return self.deletable and self.selected and bool(self.config["detect_deletes"])
 
     @cached_property
     def key_fields(self) -> tuple[str, ...]:
@@ -608,91 +461,16 @@ class FortnoxStream(RESTStream[int]):
     def record_key(self, record: Mapping[str, Any]) -> Key:
         return tuple([str(record.get(field)) for field in self.key_fields])
 
-    def _deletions(self, context: Context | None) -> Iterator[Tombstone]:
-        """Tombstones for the records the warehouse has (the keys the tap has emitted and not
-        tombstoned) that Fortnox no longer has; keeps the warehouse's keys for the next sync."""
-        if not self.reports_deletes:
-            return
-        state = sdk.context_state(self, context)
-        previous = known_keys(state)
-        whole = (self._full_read and not self._lastmodified) or self._lastmodified_rejected
-        first = not (whole or self._resumed or state.get("replication_key_value"))
-        if previous is None and first:
-            self._known_now = set(self._seen_keys)  # a first sync: the warehouse has these
-            return
-        if whole:  # every record was read: what it saw is what Fortnox has
-            current = set(self._seen_keys) if self._list_was_whole() else None
-        else:  # changed records only (or a resumed read): list every key
-            current = self._listed_keys(context)
-        if current is None:
-            return
-        if previous is None:  # kept by an older version: learn the keys, report nothing yet
-            self._known_now = current | self._seen_keys
-            return
-        self._known_now = (previous & current) | self._seen_keys
-        for key in sorted(previous - current - self._seen_keys):
-            yield Tombstone(zip(self.key_fields, key, strict=True))
-
-    def _list_was_whole(self) -> bool:
-        """Whether the read saw as many records as the list counted (nothing shifted away)."""
-        info = self._paginator.last_info if self._paginator else None
-        total = info.total_resources if info else None
-        if total is None or len(self._seen_keys) + self._gone_since_listed >= total:
-            return True
-        self.logger.warning(
-            "Stream '%s': the read saw %d records where Fortnox counted %d; no deletes reported "
-            "this time",
-            self.name,
-            len(self._seen_keys),
-            total,
-        )
-        return False
-
-    def _listed_keys(self, context: Context | None) -> set[Key] | None:
-        """Every record's key, from the list pages alone (500 a request); None if the list
-        changed while it was read."""
-        fields: tuple[str, ...] | None = None
-        keys: set[Key] = set()
-        page, total = 1, None
-        while True:
-            params = {**self.query_params(context), "page": page, "limit": self.page_size}
-            body = self.get_json(self.path, params, context)
-            items = get_ci(body, self.records_key or "") or []
-            items = [items] if isinstance(items, dict) else items
-            for item in items:
-                if isinstance(item, Mapping):
-                    if fields is None:
-                        names = {snake_case(str(name)): name for name in item}
-                        fields = tuple(names.get(f, f) for f in self.key_fields)
-                    keys.add(tuple(str(item.get(f)) for f in fields))
-            info = page_info(body)
-            if total is not None and info is not None and info.total_resources != total:
-                total = -1  # changed under the read
-            elif info is not None:
-                total = info.total_resources
-            full = self.page_size if len(items) == self.page_size else None
-            if not has_next_page(info, page, full):
-                break
-            page += 1
-        if total is not None and total != len(keys):
-            self.logger.warning(
-                "Stream '%s': the list changed while its keys were read; no deletes reported "
-                "this time",
-                self.name,
-            )
-            return None
-        return keys
-
     def write_checkpoint(self, context: Context | None) -> None:
         """Write a STATE message naming the latest record this read has emitted."""
-        if self._checkpoint is None:
+        if self.read.checkpoint is None:
             return
-        checkpoint = self._checkpoint
-        if self._lastmodified_rejected:
+        checkpoint = self.read.checkpoint
+        if self.lastmodified_rejected:
             checkpoint.lastmodified = None
         sdk.context_state(self, context)[STATE_KEY] = checkpoint.to_state()
         sdk.write_state(self)
-        self._requests_since_checkpoint = 0
+        self.read.requests_since_checkpoint = 0
 
     @property
     def bookmark_holder(self) -> FortnoxStream:
@@ -704,23 +482,24 @@ class FortnoxStream(RESTStream[int]):
         changed), the checkpoint goes, and the run notes the stream (or year) as done."""
         state = sdk.context_state(self, context)
         state.pop(STATE_KEY, None)
-        self._checkpoint = self._resume = None
-        if self._known_now is not None:
-            save_known_keys(state, self._known_now)
-            self._known_now = None
-        if self.replication_key and self._read_started is not None:
+        self.read.checkpoint = self.read.resume = None
+        if self.read.known_now is not None:
+            save_known_keys(state, self.read.known_now)
+            self.read.known_now = None
+        if self.replication_key and self.read.started is not None:
             holder = self.bookmark_holder
             if holder is not self or self.selected:
                 sdk.context_state(holder, context).update(
                     {
                         "replication_key": self.replication_key,
-                        "replication_key_value": self._read_started.isoformat(),
+                        "replication_key_value": self.read.started.isoformat(),
                     }
                 )
         if self.run_progress is not None:
             self.run_progress.finished(self.name, context)
         sdk.write_state(self)
 
+    @override
     def get_starting_timestamp(self, context: Context | None) -> datetime | None:
         holder = self.bookmark_holder
         if holder is self:
@@ -732,9 +511,11 @@ class FortnoxStream(RESTStream[int]):
                 value = start_date if value is None else self.compare_start_date(value, start_date)
         return None if value is None else parse_timestamp(value)
 
+    @override
     def compare_start_date(self, value: str, start_date_value: str) -> str:
         return max(value, start_date_value, key=parse_timestamp)
 
+    @override
     def get_replication_key_signpost(self, context: Context | None = None) -> None:
         # The bookmark is the read's own start time; the SDK's signpost (the tap's start time)
         # would only cap it to an earlier value.
@@ -783,21 +564,24 @@ class FortnoxStream(RESTStream[int]):
 
     @property
     def tenant_id(self) -> str:
-        return self._tap.tenant_id_for(self)  # type: ignore[attr-defined]
+        return self.run_context.tenant_id(self.get_json)
 
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+    @override
+    def post_process(
+        self, row: dict[str, Any], context: Context | None = None
+    ) -> dict[str, Any] | None:
         record = self.normalizer(row)
         if isinstance(row, Tombstone):
             record[DELETED_AT] = utc_now().isoformat()
         elif self.reports_deletes:
-            self._seen_keys.add(self.record_key(record))
+            self.read.seen_keys.add(self.record_key(record))
         record[TENANT_ID] = self.tenant_id
         if context:
             for key in self.context_params.values():
                 if key in context:
                     record[key] = context[key]
-        if self.replication_key and self._read_started is not None:
-            record[self.replication_key] = self._read_started.isoformat()
+        if self.replication_key and self.read.started is not None:
+            record[self.replication_key] = self.read.started.isoformat()
         return record
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import requests
 import urllib3.exceptions
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from urllib3.util import Retry
 
 from tap_fortnox.responses import get_ci, json_body, request_path, status_text
 
@@ -174,7 +175,8 @@ def classify(stream_name: str, response: requests.Response) -> Exception | None:
 
 
 def retry_after_seconds(exc: BaseException | None) -> float | None:
-    """The Retry-After header of a failed response in seconds (delta form only)."""
+    """The Retry-After header of a failed response in seconds, in either form (seconds or an
+    HTTP date; a date past is 0), read by urllib3; None when absent or unreadable."""
     response = getattr(exc, "response", None)
     if response is None:
         return None
@@ -182,10 +184,9 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
     if not value:
         return None
     try:
-        seconds = float(value)
-    except ValueError:
+        return float(Retry().parse_retry_after(value))
+    except urllib3.exceptions.InvalidHeader:
         return None
-    return seconds if seconds >= 0 else None
 
 
 def never_connected(exc: BaseException) -> bool:

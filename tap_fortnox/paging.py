@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,6 +12,7 @@ from singer_sdk.pagination import PageNumberPaginator
 
 from tap_fortnox.errors import RetriableFortnoxError
 from tap_fortnox.responses import get_ci, json_body, request_path
+from tap_fortnox.sdk import override
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ KEY_MEMORY_PAGES = 10
 # Fortnox's page size when a request names none (never so from this tap).
 FORTNOX_DEFAULT_LIMIT = 100
 
-ItemKey = Callable[[Mapping[str, Any]], Hashable | None]
+#: A list item's identifying values (checkpoint.item_key), None when it has none.
+ItemKey = Callable[[Mapping[str, Any]], tuple[str, ...] | None]
 #: Called when a page shows records deleted mid-read: (page, vanished, pages to re-read).
 OnShrink = Callable[[int, int, list[int]], None]
 
@@ -142,23 +144,28 @@ class FortnoxPaginator(PageNumberPaginator):
         self._high_full: int | None = None  # its `limit` if it was full (see has_next_page)
         self._pending: set[int] = set()  # pages to re-read before going on after `_high`
         self._total: int | None = None  # `@TotalResources` of the previous response
-        self._seen: dict[Hashable, int] = {}  # key of an emitted item -> `_high` when emitted
+        self._seen: dict[
+            tuple[str, ...], int
+        ] = {}  # key of an emitted item -> `_high` when emitted
         self._observed: requests.Response | None = None
         #: The key of the item `fresh` yielded last (its consumer needs it too: computed once).
-        self.last_key: Hashable | None = None
+        self.last_key: tuple[str, ...] | None = None
         self._next: int | None = None
         self._recovering = False
 
     # --- what the SDK's loop asks --------------------------------------------------------
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         self._observe(response)
         return self._next is not None
 
+    @override
     def get_next(self, response: requests.Response) -> int | None:
         self._observe(response)
         return self._next
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         """A page emptied by deletions, or an empty re-read page, does not end the read."""
         self._observe(response)

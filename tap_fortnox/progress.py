@@ -7,9 +7,12 @@ reports in `MetaInformation`; a line is logged at most every `every_seconds`, no
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tap_fortnox.sdk import AnyLogger
 
 DEFAULT_EVERY_SECONDS = 15.0
 
@@ -32,7 +35,7 @@ class Progress:
         self,
         label: str,
         unit: str,
-        logger: logging.Logger | logging.LoggerAdapter,
+        logger: AnyLogger,
         every_seconds: float = DEFAULT_EVERY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

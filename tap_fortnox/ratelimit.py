@@ -31,7 +31,8 @@ class _Slot:
 
 
 class SlidingWindowLimiter:
-    """Never more than `max_requests` requests in any `window_seconds` (thread-safe).
+    """Never more than `max_requests` requests in any `window_seconds`. Thread-safe: a run
+    uses it from one thread, but it holds its budget for any threads that share it (tested).
 
     `max_requests <= 0` disables limiting (tests, benchmarks against an unlimited sandbox).
     `clock` and `sleep` are injectable so tests run on a fake clock.

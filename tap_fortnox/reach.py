@@ -7,7 +7,6 @@ their full retries.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -33,14 +32,14 @@ def _reason(exc: BaseException) -> str:
 
 
 class Reach:
-    """One per run (the tap owns it): has any request of the run had an answer?"""
+    """One per run (its run context owns it, in the run's one thread): has any request of the
+    run had an answer?"""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.answered = False
         self._first_failure: float | None = None
         self._failures = 0
         self._clock = clock
-        self._lock = threading.Lock()
 
     def answer(self) -> None:
         self.answered = True
@@ -50,14 +49,13 @@ class Reach:
         connecting has failed for long enough; otherwise return (the caller retries)."""
         if self.answered or not never_connected(exc):
             return
-        with self._lock:
-            now = self._clock()
-            if self._first_failure is None:
-                self._first_failure = now
-            self._failures += 1
-            waited = now - self._first_failure
-            if waited < UNREACHABLE_AFTER_SECONDS:
-                return
+        now = self._clock()
+        if self._first_failure is None:
+            self._first_failure = now
+        self._failures += 1
+        waited = now - self._first_failure
+        if waited < UNREACHABLE_AFTER_SECONDS:
+            return
         raise FortnoxAPIError(
             f"Stream '{stream}': cannot connect to the Fortnox API at api_url "
             f"{_without_userinfo(api_url)} ({_reason(exc)}; {self._failures} attempts in "

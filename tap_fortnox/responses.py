@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 _MISSING = object()
 
@@ -26,7 +27,7 @@ def json_body(response: requests.Response) -> Any:
         body = json.loads(response.content or b"null", parse_float=decimal.Decimal)
     except ValueError:
         body = None
-    response._fortnox_json = body  # type: ignore[attr-defined]
+    response._fortnox_json = body  # type: ignore[attr-defined]  # kept on its response
     return body
 
 
@@ -34,13 +35,9 @@ def get_ci(mapping: Any, key: str) -> Any:
     """``mapping[key]`` ignoring case (Fortnox is not consistent); None when absent."""
     if not isinstance(mapping, dict):
         return None
-    if key in mapping:
+    if key in mapping:  # the usual case, without a copy
         return mapping[key]
-    lowered = key.lower()
-    for name, value in mapping.items():
-        if str(name).lower() == lowered:
-            return value
-    return None
+    return CaseInsensitiveDict(mapping).get(key)
 
 
 def request_path(response_or_url: requests.Response | str | None) -> str:

@@ -5,12 +5,15 @@ Everything else uses documented extension points (`get_url_params`, `parse_respo
 What is here is used on purpose and pinned by `tests/unit/test_sdk_adapter.py`, so an SDK
 upgrade that changes it fails there, loudly, and nowhere else:
 
-- `request_sender`: a request that is not a list page (a document's detail, a SIE file) goes
-  through the same path as the SDK's own paging: `request_decorator` (retries) around
-  `_request` (auth, `validate_response`, request metrics).
+- `request_sender`: a request that is not a list page (a document's detail, a key listing, a
+  SIE file) goes through the same path as the SDK's own paging: `request_decorator` (retries)
+  around `_request` (auth, `validate_response`, request metrics); a file streamed (`streamed`)
+  is sent the way `_request` sends, with the body left unread and a read timeout of its own.
 - `sync_rows`: one detail response feeds a document and its rows, so the document stream hands
   a batch of rows to each row stream and runs that stream's `sync` for it (the SDK's
   parent-child mechanism would run one child sync, with its SCHEMA message, per document).
+- `record_limit`: the record limit of a dry run (`ABORT_AT_RECORD_COUNT`), which the ledger
+  stream honours before it reads a whole SIE file.
 - `write_state`: a checkpoint mid-stream is a STATE message written now, through the tap's
   state writer.
 - `context_state`: the writable state dict of a stream and context (its bookmark, written when
@@ -19,6 +22,8 @@ upgrade that changes it fails there, loudly, and nowhere else:
 - `tag_logger`: every log line of a stream, the SDK's own included, names the company.
 - `invoke_tap`: the command line runs the tap's own `run()` (one company, or many side by
   side), where the SDK's `Tap.invoke` calls its final `sync_all()`.
+- the message classes, the writer base and the SDK's JSON encoder (`singer_sdk.singerlib`) the
+  tap's own message writers (writer.py, tenants.py) are built on.
 - `evolve_schema`: a field Fortnox sends that the schema lacks becomes a property of this
   stream's schema (and of its catalog schema), its stream maps are rebuilt from it, and the new
   SCHEMA message is written before the next record.
@@ -29,12 +34,21 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from singer_sdk import Tap
 from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
+from singer_sdk.singerlib.encoding.base import GenericSingerWriter
+from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage, StateMessage
+from singer_sdk.singerlib.json import serialize_json
+
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
 
 if TYPE_CHECKING:
     import requests
@@ -45,9 +59,40 @@ RequestSender = Callable[["requests.PreparedRequest", "Context | None"], "reques
 T = TypeVar("T", bound=Tap)
 
 
-def request_sender(stream: RESTStream) -> RequestSender:
-    """The stream's retried, authenticated, validated request function."""
-    return stream.request_decorator(stream._request)
+__all__ = [
+    "GenericSingerWriter",
+    "Message",
+    "SchemaMessage",
+    "StateMessage",
+    "override",
+    "serialize_json",
+]
+
+
+def request_sender(
+    stream: RESTStream[Any], *, streamed: tuple[float, float] | None = None
+) -> RequestSender:
+    """The stream's retried, authenticated, validated request function. `streamed`: (connect,
+    read) timeouts of a request whose body the caller streams (`_request` reads it whole)."""
+    if streamed is None:
+        return stream.request_decorator(stream._request)
+
+    def request(prepared: requests.PreparedRequest, context: Context | None) -> requests.Response:
+        response = stream.requests_session.send(
+            stream.authenticator(prepared),
+            stream=True,
+            timeout=streamed,
+            allow_redirects=stream.allow_redirects,
+        )
+        stream.validate_response(response)
+        return response
+
+    return stream.request_decorator(request)
+
+
+def record_limit(stream: Stream) -> int | None:
+    """The most records a dry run lets the stream write (None: no limit)."""
+    return stream.ABORT_AT_RECORD_COUNT
 
 
 def sync_rows(child: Stream) -> bool:
@@ -70,14 +115,28 @@ def context_state(stream: Stream, context: Context | None) -> dict[str, Any]:
     return stream.get_context_state(context)
 
 
-class _Tagged(logging.LoggerAdapter):
+if TYPE_CHECKING:
+    _Adapter = logging.LoggerAdapter[logging.Logger]
+else:  # subscriptable at run time from Python 3.11 on
+    _Adapter = logging.LoggerAdapter
+
+#: A logger, or one that adds to every line (tag_logger).
+AnyLogger = logging.Logger | _Adapter
+
+
+class _Tagged(_Adapter):
+    def __init__(self, logger: logging.Logger, prefix: str) -> None:
+        super().__init__(logger)
+        self.prefix = prefix
+
+    @override
     def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        return f"{self.extra['prefix']}{msg}", kwargs  # type: ignore[index]
+        return f"{self.prefix}{msg}", kwargs
 
 
 def tag_logger(stream: Stream, prefix: str) -> None:
     """Prefix every line the stream logs (its own and the SDK's) with `prefix`."""
-    stream._logger = _Tagged(stream._logger, {"prefix": prefix})  # type: ignore[assignment]
+    stream._logger = _Tagged(stream._logger, prefix)  # type: ignore[assignment]  # adapts a Logger
 
 
 def _load(stream: IO[str] | None) -> dict[str, Any] | None:

@@ -67,11 +67,13 @@ def setting(config: Mapping[str, Any] | None, name: str) -> str | None:
     return text or None
 
 
-def _secret(name: str, title: str, description: str) -> th.Property:
+def _secret(name: str, title: str, description: str) -> th.Property[Any]:
     return th.Property(name, th.StringType, title=title, description=description, secret=True)
 
 
-def _count(name: str, default: int, title: str, description: str, **bounds: int) -> th.Property:
+def _count(
+    name: str, default: int, title: str, description: str, **bounds: int
+) -> th.Property[Any]:
     return th.Property(
         name,
         th.IntegerType(**bounds),
@@ -328,8 +330,8 @@ def auth_flow(config: Mapping[str, Any]) -> str:
                 )
             raise ConfigError(message)
         return FLOW_REFRESH_TOKEN
-    present = [n for n in CLIENT_CREDENTIAL_SETTINGS if has[n]]
-    if not present:
+    given = [n for n in CLIENT_CREDENTIAL_SETTINGS if has[n]]
+    if not given:
         raise ConfigError(
             "Config error: no Fortnox credentials: set client_id, client_secret and tenant_id "
             "(service account, client-credentials flow), or client_id, client_secret, "
@@ -338,7 +340,7 @@ def auth_flow(config: Mapping[str, Any]) -> str:
         )
     missing = [n for n in CLIENT_CREDENTIAL_SETTINGS if not has[n]]
     if missing:
-        message = _missing(present[-1], missing, "client-credentials", CLIENT_CREDENTIAL_SETTINGS)
+        message = _missing(given[-1], missing, "client-credentials", CLIENT_CREDENTIAL_SETTINGS)
         if missing == ["tenant_id"]:
             message += (
                 "; `tap-fortnox-auth --service-account` prints the tenant id, or set "

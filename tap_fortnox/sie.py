@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+Day = date  # for a class with a field named `date`
 Objects = tuple[tuple[int, str], ...]  # (dimension, object code) pairs, e.g. ((1, "ADM"),)
 BalanceKind = Literal["IB", "UB", "RES", "OIB", "OUB"]
 PeriodKind = Literal["PSALDO", "PBUDGET"]
@@ -194,9 +195,9 @@ class SieVoucher:
 
     series: str
     number: str
-    date: date
+    date: Day
     text: str | None
-    registration_date: date | None
+    registration_date: Day | None
     signature: str | None
     rows: tuple[SieTransaction, ...]
     line: int
@@ -404,7 +405,8 @@ class SieReader:
             year = self._int(v[1], n, "year number")
             account = self._account(v[2], n)
             kind = _BALANCE_KINDS.get(label)
-            at, objects = 3, ()
+            at = 3
+            objects: Objects = ()
             if kind is None:  # #OIB / #OUB: an object list before the amount
                 kind = _OBJECT_BALANCE_KINDS[label]
                 at, objects = 4, self._objects(v[3], n)

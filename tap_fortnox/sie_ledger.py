@@ -23,7 +23,7 @@ and the same per cost centre (dimension 1) and project (dimension 6) where the f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -32,10 +32,13 @@ import requests
 from singer_sdk.helpers.types import Context
 
 from tap_fortnox import sdk
-from tap_fortnox.checkpoint import STATE_KEY, Checkpoint
+from tap_fortnox.checkpoint import STATE_KEY, Checkpoint, Key
 from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
-from tap_fortnox.documents import ROW_FLUSH_SIZE, DocumentStream
-from tap_fortnox.errors import FortnoxAPIError, NotFoundError, classify
+from tap_fortnox.deletes import listed_keys
+from tap_fortnox.documents import ROW_FLUSH_SIZE, DocumentRead, DocumentStream, HandedStream
+from tap_fortnox.errors import FortnoxAPIError, NotFoundError
+from tap_fortnox.reading import Read
+from tap_fortnox.sdk import override
 from tap_fortnox.sie import (
     SieAccount,
     SieBalance,
@@ -153,32 +156,33 @@ class SieUnusable(Exception):
     """The year's SIE file could not be read (the message says why, in one line)."""
 
 
-class FedStream(FortnoxStream):
-    """A stream whose records its parent hands over (`pending`), read from the parent's SIE
-    file: balances per financial year."""
+class FedStream(HandedStream):
+    """Balances per financial year, which the ledger stream hands over from its SIE file."""
 
     #: Which balances: "accounts" (#IB, #UB, #RES), "periods" (#PSALDO per account) or
     #: "object_periods" (#PSALDO per account and cost centre or project).
     ledger_part: ClassVar[str] = "accounts"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pending: list[dict[str, Any]] = []
-
-    @property
-    def state_partitioning_keys(self) -> list[str]:  # type: ignore[override]
+    @property  # type: ignore[misc]  # a property where the SDK declares an attribute
+    @override
+    def state_partitioning_keys(self) -> list[str]:
         return []
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        yield from self.pending
+
+@dataclass
+class LedgerRead(DocumentRead):
+    """A ledger read: also where the checkpoint it resumes from had got to."""
+
+    saved_phase: str | None = None
+    #: A rows-phase checkpoint: the last voucher whose rows went out.
+    saved_after: set[Key] = field(default_factory=set)
 
 
 class LedgerStream(DocumentStream):
     """Vouchers with their rows from the year's SIE file (see the module doc)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._sie_fallback_years: set[Any] = set()
+    read_type: ClassVar[type[Read]] = LedgerRead
+    read: LedgerRead
 
     # --- which way ---------------------------------------------------------------------------
 
@@ -191,6 +195,7 @@ class LedgerStream(DocumentStream):
         return [c for c in self.child_streams if isinstance(c, FedStream) and c.selected]
 
     @property
+    @override
     def details_enabled(self) -> bool:
         if self.rows_source == SOURCE_DETAILS:
             return super().details_enabled
@@ -198,11 +203,12 @@ class LedgerStream(DocumentStream):
 
     # --- reading a year ----------------------------------------------------------------------
 
+    @override
     def _read(self, context: Context | None) -> Iterator[dict[str, Any]]:
         if self.rows_source == SOURCE_DETAILS:
             yield from super()._read(context)
             return
-        if self.ABORT_AT_RECORD_COUNT is not None and (self.row_children or self.fed_children):
+        if sdk.record_limit(self) is not None and (self.row_children or self.fed_children):
             # A dry run (a record limit) stops the headers early: the rows and balances first.
             self._read_year_file(context, None)
             yield from FortnoxStream._read(self, context)
@@ -210,10 +216,10 @@ class LedgerStream(DocumentStream):
         # Which vouchers' rows to take from the file: those listed now; in a full read of the
         # year resumed part-way, every voucher in the file (the headers listed before the
         # interruption are not listed again).
-        full_year = not self._lastmodified
+        full_year = not self.read.lastmodified
         listed, any_listed = VoucherSet(), False
-        if not (full_year and self._saved_phase == ROWS_PHASE):
-            resumed = self._resume is not None
+        if not (full_year and self.read.saved_phase == ROWS_PHASE):
+            resumed = self.read.resume is not None
             keep = bool(self.row_children)  # headers and balances alone need no keys
             for item in FortnoxStream._read(self, context):
                 any_listed = True
@@ -231,19 +237,19 @@ class LedgerStream(DocumentStream):
         if (changed and (self.row_children or self.fed_children)) or balances_due:
             self._read_year_file(context, wanted)
 
+    @override
     def _begin_read(self, context: Context | None) -> None:
-        state = sdk.context_state(self, context).get(STATE_KEY)
-        saved = Checkpoint.from_state(state)
-        self._saved_phase = saved.phase if saved is not None else None
+        saved = Checkpoint.from_state(sdk.context_state(self, context).get(STATE_KEY))
         rows_phase = saved is not None and saved.phase == ROWS_PHASE
-        self._saved_after = set(saved.after) if rows_phase else set()
         super()._begin_read(context)
-        if self.rows_source != SOURCE_DETAILS and (rows_phase or self._lastmodified):
+        read = self.read
+        read.saved_phase = saved.phase if saved is not None else None
+        read.saved_after = set(saved.after) if saved is not None and rows_phase else set()
+        if self.rows_source != SOURCE_DETAILS and (rows_phase or read.lastmodified):
             # Changed vouchers only: the list is read again whole, for the rows to take.
-            self._resume = None
+            read.resume = None
 
     def _read_year_file(self, context: Context | None, wanted: VoucherSet | None) -> None:
-        year = (context or {}).get(YEAR)
         try:
             done = self._rows_from_sie(context, wanted)
         except SieUnusable as exc:
@@ -258,7 +264,6 @@ class LedgerStream(DocumentStream):
                 dict(context or {}),
                 exc,
             )
-            self._sie_fallback_years.add(year)
             self._rows_from_details(context, wanted, VoucherSet())
             return
         if wanted is not None and wanted - done:
@@ -271,7 +276,7 @@ class LedgerStream(DocumentStream):
         year = (context or {}).get(YEAR)
         balances = Balances(frozenset(child.ledger_part for child in self.fed_children))
         done = VoucherSet()
-        skipping = bool(self._saved_after)
+        skipping = bool(self.read.saved_after)
         try:
             response = self._open_sie(year, context)
             with response:
@@ -283,14 +288,14 @@ class LedgerStream(DocumentStream):
                         continue
                     key = voucher_key(event.series, event.number)
                     if skipping:  # a rows-phase checkpoint: these rows went out before
-                        skipping = (key[0], str(key[1])) not in self._saved_after
+                        skipping = (key[0], str(key[1])) not in self.read.saved_after
                         done.add(key)
                         continue
                     if wanted is not None and key not in wanted:
                         continue
                     self._queue_rows(context, key, voucher_rows(event, balances.names))
                     done.add(key)
-                    if self._pending_count >= ROW_FLUSH_SIZE:
+                    if self.read.pending_count >= ROW_FLUSH_SIZE:
                         self._flush_and_checkpoint(context, key)
         except SieParseError as exc:
             raise SieUnusable(
@@ -308,30 +313,11 @@ class LedgerStream(DocumentStream):
         return done
 
     def _open_sie(self, year: Any, context: Context | None) -> requests.Response:
-        """The year's SIE 4 file, streamed, through the limiter, auth and retries."""
-        prepared = self.build_prepared_request(
-            method="GET",
-            url=f"{self.url_base}/sie/4",
-            params={"financialyear": year},
-            headers={**self.http_headers, "Accept": "*/*"},
-        )
-
-        def send(request: requests.PreparedRequest, _context: Context | None) -> Any:
-            response = self.requests_session.send(
-                self.authenticator(request),
-                stream=True,
-                timeout=(self.timeout, SIE_READ_TIMEOUT_SECONDS),
-            )
-            self.reach.answer()
-            self._requests_since_checkpoint += 1
-            if response.status_code >= 400:
-                problem = classify(self.name, response)  # reads the (small) error body
-                if problem is not None:
-                    raise problem
-            return response
-
+        """The year's SIE 4 file, streamed, the way every request goes (sending.py)."""
         try:
-            return self.request_decorator(send)(prepared, context)
+            return self.get_file(
+                "/sie/4", {"financialyear": year}, context, SIE_READ_TIMEOUT_SECONDS
+            )
         except NotFoundError as exc:
             raise SieUnusable(
                 f"Fortnox has no SIE export for financial year {year} ({exc})"
@@ -339,20 +325,22 @@ class LedgerStream(DocumentStream):
         except FortnoxAPIError as exc:
             raise SieUnusable(f"the SIE file of financial year {year} was refused: {exc}") from None
 
-    def _queue_rows(self, context: Context | None, key: VoucherKey, rows: list[dict]) -> None:
+    def _queue_rows(
+        self, context: Context | None, key: VoucherKey, rows: list[dict[str, Any]]
+    ) -> None:
         parent_key = {
             TENANT_ID: self.tenant_id,
             YEAR: (context or {}).get(YEAR),
             "voucher_series": key[0],
             "voucher_number": key[1],
         }
-        self._pending_rows.append((parent_key, rows, range(0)))
-        self._pending_count += len(rows)
+        self.read.pending_rows.append((parent_key, rows, range(0)))
+        self.read.pending_count += len(rows)
 
     def _flush_and_checkpoint(self, context: Context | None, last: VoucherKey) -> None:
         """Rows out, then a rows-phase checkpoint naming the last voucher whose rows are out."""
         self.flush_rows()
-        checkpoint = self._checkpoint
+        checkpoint = self.read.checkpoint
         if checkpoint is None:
             return
         checkpoint.phase = ROWS_PHASE
@@ -366,14 +354,14 @@ class LedgerStream(DocumentStream):
     ) -> None:
         """The voucher details' rows (the SIE file could not give them)."""
         if wanted is None:  # every voucher of the year
-            listed = self._listed_keys(context) or set()
+            listed = listed_keys(self, context) or set()
             wanted = VoucherSet(voucher_key(series, number) for series, number in listed)
         for series, number in wanted - done:
             item = {"VoucherSeries": series, "VoucherNumber": number}
             detail = self.fetch_detail(item, context)
             if detail is not None:
                 self._queue_rows(context, (series, number), list(detail.get(self.rows_key) or []))
-            if self._pending_count >= ROW_FLUSH_SIZE:
+            if self.read.pending_count >= ROW_FLUSH_SIZE:
                 self.flush_rows()
         self.flush_rows()
 
@@ -383,12 +371,6 @@ class LedgerStream(DocumentStream):
         """Sync the balance streams over the balances gathered so far (all of them: final)."""
         year = (context or {}).get(YEAR)
         for child in self.fed_children:
-            child.pending = [
-                {YEAR: year, **record} for record in balances.pop(child.ledger_part, final)
-            ]
-            if not (child.pending or final):
-                continue
-            try:
-                sdk.sync_rows(child)
-            finally:
-                child.pending = []
+            records = [{YEAR: year, **record} for record in balances.pop(child.ledger_part, final)]
+            if records or final:
+                child.take(records)

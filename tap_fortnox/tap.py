@@ -5,21 +5,21 @@ company side by side (tenants.py)."""
 from __future__ import annotations
 
 import sys
-import threading
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_fortnox import sdk
-from tap_fortnox.auth import AuthError, FortnoxAuthenticator, authenticator_for
+from tap_fortnox.auth import AuthError, FortnoxAuthenticator
 from tap_fortnox.checkpoint import RunProgress
 from tap_fortnox.client import FortnoxStream
 from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.incremental import utc_now
-from tap_fortnox.ratelimit import EDGE_MARGIN_SECONDS, SlidingWindowLimiter
-from tap_fortnox.reach import Reach
-from tap_fortnox.responses import get_ci
+from tap_fortnox.ratelimit import SlidingWindowLimiter
+from tap_fortnox.run import RunContext
+from tap_fortnox.sdk import override
 from tap_fortnox.settings import (
     CONFIG_SCHEMA,
     ConfigError,
@@ -51,13 +51,7 @@ class TapFortnox(Tap):
     def __init__(self, *args: Any, log_prefix: str = "", **kwargs: Any) -> None:
         """`log_prefix` starts every log line of the streams (a company's run among many)."""
         self._log_prefix = log_prefix
-        self._tenant_id: str | None = None
-        self._lock = threading.Lock()
-        self._authenticator: FortnoxAuthenticator | None = None
-        self._limiter: SlidingWindowLimiter | None = None
         self._input_state: dict[str, Any] = {}
-        self.reach = Reach()
-        self.run_progress: RunProgress | None = None
         super().__init__(*args, **kwargs)
         if kwargs.get("validate_config", True):
             errors = config_errors(self.config, [s.name for s in STREAM_TYPES])
@@ -66,6 +60,7 @@ class TapFortnox(Tap):
                     "Config validation failed", errors=errors, schema=self.config_jsonschema
                 )
 
+    @override
     def discover_streams(self) -> list[FortnoxStream]:
         streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
         if self._log_prefix:
@@ -73,12 +68,18 @@ class TapFortnox(Tap):
                 sdk.tag_logger(stream, self._log_prefix)
         return streams
 
+    @override
     def load_state(self, state: dict[str, Any]) -> None:
         self._input_state = dict(state or {})  # a many-companies run reads its "tenants" part
         super().load_state(state)
         progress = self._input_state.get(RunProgress.STATE_KEY)
         if isinstance(progress, dict):  # an interrupted run, which this one resumes
-            self.state[RunProgress.STATE_KEY] = progress
+            self.run_state[RunProgress.STATE_KEY] = progress
+
+    @property
+    def run_state(self) -> dict[str, Any]:
+        """The tap's state, with keys of the tap's own beside the SDK's `bookmarks`."""
+        return cast("dict[str, Any]", self.state)
 
     # --- running ----------------------------------------------------------------------------
 
@@ -127,14 +128,14 @@ class TapFortnox(Tap):
     def _sync_company(self) -> None:
         """`sync_all`, remembering in the state what this run has finished, so that a run
         killed half-way and started again with its last STATE skips it (checkpoint.py)."""
-        self.run_progress = RunProgress(self.state, utc_now().isoformat())
-        if self.run_progress.resumed:
+        progress = self.run_context.progress = RunProgress(self.run_state, utc_now().isoformat())
+        if progress.resumed:
             self.logger.info(
                 "Resuming the run started %s: streams it finished are not read again",
-                self.state[RunProgress.STATE_KEY]["started"],
+                self.run_state[RunProgress.STATE_KEY]["started"],
             )
         self.sync_all()
-        self.run_progress.complete()
+        progress.complete()
         self.state_writer.write_state(self.state)
 
     def tenant_config(self, tenant_id: str) -> dict[str, Any]:
@@ -149,61 +150,24 @@ class TapFortnox(Tap):
 
     # --- what the run owns: one token, one rate-limit budget, shared by its streams ----------
 
+    @cached_property
+    def run_context(self) -> RunContext:
+        """Handed to every stream of this run (run.py); built once the config is read."""
+        return RunContext(self.config, self.logger)
+
     @property
     def authenticator(self) -> FortnoxAuthenticator:
-        with self._lock:
-            if self._authenticator is None:
-                self._authenticator = authenticator_for(self.config)
-            return self._authenticator
+        return self.run_context.authenticator
 
     @property
     def limiter(self) -> SlidingWindowLimiter:
-        with self._lock:
-            if self._limiter is None:
-                self._limiter = SlidingWindowLimiter(
-                    int(self.config["rate_limit_requests"]),
-                    float(self.config["rate_limit_window_seconds"]),
-                    margin_seconds=EDGE_MARGIN_SECONDS,
-                )
-            return self._limiter
-
-    # --- the run's tenant -----------------------------------------------------------------
-
-    def tenant_id_for(self, stream: FortnoxStream) -> str:
-        """The tenant id on every record: the setting, else the token's `tenantId` claim,
-        else `DatabaseNumber` from /companyinformation (one request, once per run)."""
-        if self._tenant_id is None:
-            resolved = self._resolve_tenant_id(stream)
-            with self._lock:
-                self._tenant_id = self._tenant_id or resolved
-        return self._tenant_id
-
-    def _resolve_tenant_id(self, stream: FortnoxStream) -> str:
-        configured = str(self.config.get("tenant_id") or "").strip()
-        if configured:
-            return configured
-        claimed = stream.authenticator.tenant_id
-        if claimed:
-            return str(claimed)
-        try:
-            body = stream.get_json("/companyinformation")
-        except FortnoxAPIError as exc:
-            raise FortnoxAPIError(
-                f"The tenant id is unknown (no tenant_id setting, no tenantId claim in the token) "
-                f"and reading it from /companyinformation failed: {exc}; set tenant_id"
-            ) from None
-        number = get_ci(get_ci(body, "CompanyInformation"), "DatabaseNumber")
-        if number in (None, ""):
-            raise FortnoxAPIError(
-                "The tenant id is unknown: /companyinformation has no DatabaseNumber; set tenant_id"
-            )
-        self.logger.info("Tenant id %s (DatabaseNumber from /companyinformation)", number)
-        return str(number)
+        return self.run_context.limiter
 
     # --- command line ---------------------------------------------------------------------
 
     @classmethod
-    def invoke(cls, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    @override
+    def invoke(cls, *args: Any, **kwargs: Any) -> None:
         """Run the tap; known failures end with clear lines (the last one names the problem)
         instead of a traceback."""
         try:

@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import msgspec
-from singer_sdk.singerlib.encoding.base import GenericSingerWriter
-from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage, StateMessage
 
+from tap_fortnox.sdk import GenericSingerWriter, Message, SchemaMessage, StateMessage, override
 from tap_fortnox.writer import MessageEncoder
 
 TENANTS_STATE_KEY = "tenants"
@@ -177,9 +176,11 @@ class TenantWriter(GenericSingerWriter[bytes, Message]):
         self.tenant_id = tenant_id
         self._encode = MessageEncoder()
 
+    @override
     def serialize_message(self, message: Message) -> bytes:
         return self._encode(message)
 
+    @override
     def write_message(self, message: Message) -> None:
         if isinstance(message, StateMessage):
             # A copy taken in the company's own thread, which is the only one changing it.
@@ -223,8 +224,8 @@ def run_tenants(
 
 def failure_summary(outcomes: Iterable[Outcome], limit: int = 300) -> str | None:
     """The last line of a run with failed companies, or None when none failed."""
-    failed = [o for o in outcomes if o.error]
+    failed = [(o.tenant_id, o.error) for o in outcomes if o.error]
     if not failed:
         return None
-    parts = [f"{o.tenant_id} ({o.error[:limit]})" for o in failed]
+    parts = [f"{tenant_id} ({error[:limit]})" for tenant_id, error in failed]
     return f"{len(failed)} tenant(s) failed: " + "; ".join(parts)

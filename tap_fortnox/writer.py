@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
-from singer_sdk.singerlib.encoding.simple import Message, SchemaMessage
-from singer_sdk.singerlib.json import serialize_json
+
+from tap_fortnox.sdk import Message, SchemaMessage, override, serialize_json
 
 _ENCODE_ERRORS = (msgspec.EncodeError, OverflowError, TypeError, UnicodeEncodeError)
 
@@ -41,12 +41,14 @@ class FortnoxWriter(MsgSpecWriter):
     def __init__(self) -> None:
         self._schemas: dict[str, bytes] = {}
 
+    @override
     def serialize_message(self, message: Message) -> bytearray:
         try:
             return super().serialize_message(message)
         except _ENCODE_ERRORS:
             return bytearray(_fallback(message))
 
+    @override
     def write_message(self, message: Message) -> None:
         if isinstance(message, SchemaMessage):
             line = bytes(self.format_message(message))

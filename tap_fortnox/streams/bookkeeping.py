@@ -11,6 +11,7 @@ from singer_sdk.helpers.types import Context
 
 from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, YEAR, FinancialYearChild, FortnoxStream
 from tap_fortnox.documents import RowStream
+from tap_fortnox.sdk import override
 from tap_fortnox.sie_ledger import FedStream, LedgerStream
 
 
@@ -48,6 +49,7 @@ class FinancialYearsStream(FortnoxStream):
     records_key = "FinancialYears"
     primary_keys = (TENANT_ID, "id")
 
+    @override
     def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:
         return {YEAR: record["id"]}
 
@@ -96,7 +98,7 @@ class VoucherRowsStream(RowStream):
     primary_keys = (TENANT_ID, YEAR, "voucher_series", "voucher_number", "row_index")
 
 
-def _balance_schema(*properties: th.Property) -> dict:
+def _balance_schema(*properties: th.Property[Any]) -> dict[str, Any]:
     return th.PropertiesList(
         th.Property(TENANT_ID, th.StringType, required=True),
         th.Property(YEAR, th.IntegerType, required=True, description="The financial-year id"),

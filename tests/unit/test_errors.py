@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 import requests
+import time_machine
 
 from tap_fortnox.errors import (
     FortnoxAPIError,
@@ -216,3 +218,14 @@ def test_retry_after():
         is None
     )
     assert retry_after_seconds(None) is None
+
+
+@time_machine.travel(datetime(2026, 3, 2, 12, 0, 0, tzinfo=timezone.utc), tick=False)
+def test_retry_after_as_an_http_date():
+    def asked(value):
+        return retry_after_seconds(
+            RetriableFortnoxError("x", response(429, {}, headers={"Retry-After": value}))
+        )
+
+    assert asked("Mon, 02 Mar 2026 12:00:30 GMT") == 30.0
+    assert asked("Mon, 02 Mar 2026 11:59:00 GMT") == 0.0  # a time past: at once

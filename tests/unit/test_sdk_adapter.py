@@ -41,6 +41,34 @@ def test_request_sender_authenticates_validates_and_retries_through_the_stream(t
     assert sdk.request_sender(units)(prepared(units, "/units"), None).status_code == 200
 
 
+def test_a_streamed_request_goes_the_same_way_with_its_body_left_to_the_caller(tap, sandbox):
+    stream = tap.streams["vouchers"]
+    year = tap.streams["financial_years"].get_json("/financialyears")["FinancialYears"][0]["Id"]
+    request = stream.build_prepared_request(
+        method="GET",
+        url=stream.url_base + "/sie/4",
+        params={"financialyear": year},
+        headers={**stream.http_headers, "Accept": "*/*"},
+    )
+    send = sdk.request_sender(stream, streamed=(10.0, 10.0))
+    with send(request, None) as response:
+        assert response.request.headers["Authorization"].startswith("Bearer ")
+        assert next(response.iter_content(8)) == b"#FLAGGA "  # streamed from its first byte
+    missing = stream.build_prepared_request(
+        method="GET", url=stream.url_base + "/sie/9", headers={"Accept": "*/*"}
+    )
+    with pytest.raises(NotFoundError):  # validate_response ran
+        send(missing, None)
+
+
+def test_record_limit_is_the_dry_runs(tap):
+    stream = tap.streams["vouchers"]
+    assert sdk.record_limit(stream) is None
+    with capture_stdout():
+        tap.run_sync_dry_run(dry_run_record_limit=1, streams=[tap.streams["units"]])
+    assert sdk.record_limit(tap.streams["units"]) == 1
+
+
 def test_sync_rows_runs_one_child_sync_with_schema_records_and_state(tap):
     select(tap, ["invoices", "invoice_rows"])
     child = tap.streams["invoice_rows"]

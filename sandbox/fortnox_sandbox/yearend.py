@@ -149,8 +149,8 @@ def _month_ends(year: FinancialYear) -> list[date]:
 
 
 class Books:
-    """One company's books across its years, worked out once per year from the generated
-    vouchers (`base_sums`), so the accounts endpoint and SIE agree without scanning twice."""
+    """One company's books across its years, worked out once per year from the sums of its
+    generated vouchers (`base_sums`), so the accounts endpoint, the vouchers and SIE agree."""
 
     def __init__(self, ctx: Context, base_sums: Callable[[FinancialYear], BaseSums]) -> None:
         self.ctx = ctx

@@ -109,8 +109,17 @@ def test_each_year_opens_with_the_closing_balances_of_the_year_before(books):
                 a: v for a, v in sie[year - 1].balances[("UB", 0)].items() if v
             }, year
             assert sum(sie[year].balances[("IB", 0)].values(), ZERO) == 0
-        # The accounts endpoint says the same: brought forward = carried forward the year before.
+        # The accounts endpoint says the same: brought forward = carried forward the year before,
+        # and carried forward = SIE's closing balance.
         accounts = {(a["Year"], a["Number"]): a for a in data["accounts"]}
+        for year in YEARS:
+            carried = {
+                number: dec(a["BalanceCarriedForward"])
+                for (y, number), a in accounts.items()
+                if y == year and number < 3000
+            }
+            ub = sie[year].balances[("UB", 0)]
+            assert {a: v for a, v in carried.items() if v} == {a: v for a, v in ub.items() if v}
         for (year, number), account in accounts.items():
             if year > 1 and number < 3000:
                 before = accounts[(year - 1, number)]

@@ -4,7 +4,13 @@ The vouchers of a year are series A (manual bookings) followed by the vouchers t
 create: B for each customer invoice, C for each customer payment, D for each supplier invoice,
 E for each supplier payment of that year. B/C/D/E voucher n of a year is the n-th document of
 that year in its ledger, so documents and vouchers refer to each other exactly, and every
-voucher's debits equal its credits (over its rows that are not removed).
+voucher's debits equal its credits (over its rows that are not removed). Series K follows from
+the others: VAT settlements and payments, the year-end closing, the result moved to retained
+earnings (yearend, which also gives every year's opening balances).
+
+A customer invoice books its total in SEK (the total at its rate, rounded) on 1510, its revenue
+rows on 3xxx, its VAT on 2611/2621/2631 and what rounding leaves on 3740; its payment clears the
+same amount from 1510 to the bank. A supplier invoice's rows (purchasing) credit 2440 likewise.
 
 Invoice vouchers carry the invoice's cost centre and project on their revenue rows, as Fortnox
 books them. Some manual vouchers have rows with cost centres, projects and texts that SIE must
@@ -26,11 +32,12 @@ from fortnox_sandbox.model.detrand import money
 from fortnox_sandbox.model.shape import shape
 from fortnox_sandbox.model.store import Record, Source, StaticSource
 
-from . import bas
+from . import bas, yearend
 from .documents import ZERO, to_sek
 from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource
 from .registers import COST_CENTERS, VOUCHER_SERIES
 from .sales import InvoicePaymentSource, InvoiceSource
+from .yearend import BaseSums, Books, EntryDays
 
 # (description, account, VAT 25 % included) for manual vouchers
 MANUAL_KINDS = (
@@ -91,12 +98,12 @@ class Segment:
     series: str
     start: int  # first index in the ledger's own numbering
     count: int
-    timeline: Timeline
+    timeline: Timeline | EntryDays
     values: Callable[[int, int], dict]  # (ledger index, voucher number) -> voucher values
 
 
 class VoucherYearSource(Source):
-    """The vouchers of one financial year, series by series (A, B, C, D, E)."""
+    """The vouchers of one financial year, series by series (A, B, C, D, E, K)."""
 
     touch_field = "Comments"
     created_in_key_order = False  # created A vouchers come after series E
@@ -215,6 +222,7 @@ class Ledgers:
         self.sinvoices = supplier_invoices
         self.spayments = supplier_payments
         self.manual_timeline = ctx.timeline(ctx.scale.manual_vouchers)
+        self.books = Books(ctx, self.base_sums)
 
     @staticmethod
     def _range(timeline: Timeline, size: int, year: FinancialYear) -> tuple[int, int]:
@@ -223,6 +231,58 @@ class Ledgers:
         return lo, max(lo, hi)
 
     def year_source(self, year: FinancialYear) -> VoucherYearSource:
+        segments = self._generated(year)
+        days = EntryDays([day for day, _kind, _month in self.books.schedule(year)])
+        segments.append(Segment(yearend.SERIES, 0, days.n, days, self._entry(year)))
+        return VoucherYearSource(self.ctx, year, segments, self.manual)
+
+    def base_sums(self, year: FinancialYear) -> BaseSums:
+        """The sums of the year's generated vouchers (series A-E), built without shaping. A
+        payment's voucher is made right after its invoice's (payment i pays document i), while
+        the document is still in the cache: generating documents is what costs (about ten
+        seconds a year at scale large)."""
+        out = BaseSums()
+
+        def add(voucher: dict) -> None:
+            for row in voucher["VoucherRows"]:
+                if not row["Removed"]:
+                    day = voucher["TransactionDate"]
+                    out.add(day, row["Account"], row["Debit"] - row["Credit"])
+
+        segments = {seg.series: seg for seg in self._generated(year)}
+        manual = segments["A"]
+        for i in range(manual.start, manual.start + manual.count):
+            add(self.manual(i, 0))
+        for document, payment in (("B", "C"), ("D", "E")):
+            docs, pays = segments[document], segments[payment]
+            first = min(docs.start, pays.start)
+            for i in range(first, max(docs.start + docs.count, pays.start + pays.count)):
+                if docs.start <= i < docs.start + docs.count:
+                    add(docs.values(i, 0))
+                if pays.start <= i < pays.start + pays.count:
+                    add(pays.values(i, 0))
+        return out
+
+    def _entry(self, year: FinancialYear) -> Callable[[int, int], dict]:
+        def values(index: int, number: int) -> dict:
+            entry = self.books.entries(year)[index]
+            rows = [
+                vrow(account, debit=value) if value >= 0 else vrow(account, credit=-value)
+                for account, value in entry.rows
+            ]
+            return {
+                "Description": entry.description,
+                "ReferenceType": "MANUAL",
+                "TransactionDate": entry.day,
+                "VoucherNumber": number,
+                "VoucherRows": rows,
+                "VoucherSeries": yearend.SERIES,
+            }
+
+        return values
+
+    def _generated(self, year: FinancialYear) -> list[Segment]:
+        """The segments of series A-E: manual vouchers and those of the document ledgers."""
         segments = []
         for series, timeline, size, values in (
             ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
@@ -233,7 +293,7 @@ class Ledgers:
         ):
             lo, hi = self._range(timeline, size, year)
             segments.append(Segment(series, lo, hi - lo, timeline, values))
-        return VoucherYearSource(self.ctx, year, segments, self.manual)
+        return segments
 
     # -- voucher values per ledger
     def manual(self, index: int, number: int, day: date | None = None) -> dict:
@@ -305,10 +365,14 @@ class Ledgers:
             vrow(bas.OUTPUT_VAT_ACCOUNT[r], credit=to_sek(v, d.rate))
             for r, v in sorted(s.vat_by_rate.items())
         ]
-        if s.round_off > 0:
-            rows.append(vrow(bas.ROUNDING, credit=s.round_off))
-        elif s.round_off < 0:
-            rows.append(vrow(bas.ROUNDING, debit=-s.round_off))
+        # The receivable is the total at the invoice's rate (what the payment clears); a
+        # foreign invoice's rows, each converted, may differ from it by öre: rounding too.
+        receivable = to_sek(s.total, d.rate)
+        round_off = receivable - sum((r["Credit"] for r in rows), ZERO)
+        if round_off > 0:
+            rows.append(vrow(bas.ROUNDING, credit=round_off))
+        elif round_off < 0:
+            rows.append(vrow(bas.ROUNDING, debit=-round_off))
         rows = balance_with(rows, bas.RECEIVABLES, debit_side=True)
         return {
             "Description": f"Kundfaktura {d.number} {d.party.name}",
@@ -362,44 +426,11 @@ class Ledgers:
         }
 
 
-def opening_balances(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """Balance-sheet accounts brought into `year` (debit positive); they sum to zero."""
-    rnd = ctx.rng("balances", year.id)
-    out: dict[int, Decimal] = {}
-    for number, _text, _sru, _vat in bas.ACCOUNTS:
-        if number >= 3000 or number in (2099,):
-            continue
-        scale = Decimal(rnd.randint(5_000, 900_000))
-        if number < 2000:
-            out[number] = -scale / 3 if str(number).endswith("9") else scale
-        else:
-            out[number] = -scale / 2
-        out[number] = money(out[number])
-    out[2099] = -sum(out.values(), ZERO)
-    return out
-
-
-def brought_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """A generated year's opening balances; a year opened at runtime brings forward what the
-    year before it carries forward."""
-    before = ctx.year(year.id - 1)
-    if year.opened_at is None or before is None:
-        return opening_balances(ctx, year)
-    return carried_forward(ctx, before)
-
-
-def carried_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """What the following generated year brings forward; without one, the year's own opening
-    balances (so opening a year later leaves the accounts of existing years as they were)."""
-    following = ctx.year(year.id + 1)
-    if following is not None and following.opened_at is None:
-        return opening_balances(ctx, following)
-    return brought_forward(ctx, year)
-
-
-def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
-    brought = brought_forward(ctx, year)
-    carried = carried_forward(ctx, year)
+def accounts(ctx: Context, year: FinancialYear, books: Books) -> StaticSource:
+    """The year's chart: each account's opening balance and what it carries forward (the
+    generated vouchers' closing balance, see yearend)."""
+    brought = books.opening(year)
+    carried = books.closing(year)
     records = []
     for number, text, sru, vat in bas.ACCOUNTS:
         values = {

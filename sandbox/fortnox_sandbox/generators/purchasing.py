@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from fortnox_sandbox.model.context import Context
-from fortnox_sandbox.model.detrand import money, whole
+from fortnox_sandbox.model.detrand import CENT, money, whole
 from fortnox_sandbox.model.shape import shape
 from fortnox_sandbox.model.store import Record, TimedSource
 
 from . import bas
-from .documents import ZERO, booked_count, lock_reason, to_sek
+from .documents import ZERO, booked_count, lock_reason, paid_part, paid_sek, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
 
@@ -123,7 +123,9 @@ class SupplierInvoiceSource(TimedSource):
             day=self.timeline.day(pos),
             party=party,
             **_sums(costs, party),
-            rate=currency_rate(rnd, party.currency),
+            # Two decimals: the supplier invoice's CurrencyRate is a string of two (shape.num_str),
+            # and the debt in SEK must be its Total at the rate it shows.
+            rate=currency_rate(rnd, party.currency).quantize(CENT),
             external_number=str(rnd.randint(10_000, 9_999_999)),
         )
 
@@ -152,19 +154,25 @@ class SupplierInvoiceSource(TimedSource):
             sek = to_sek(p.vat, p.rate)
             debit_sek += sek
             rows.append(_row(bas.INPUT_VAT, sek, ZERO, p.vat, ZERO, code="VAT"))
-        if p.round_off > 0:
-            rows.append(_row(bas.ROUNDING, p.round_off, ZERO, p.round_off, ZERO, code="ROV"))
-            debit_sek += p.round_off
-        elif p.round_off < 0:
-            rows.append(_row(bas.ROUNDING, ZERO, -p.round_off, ZERO, -p.round_off, code="ROV"))
-            debit_sek += p.round_off
-        rows.insert(0, _row(bas.PAYABLES, ZERO, debit_sek, ZERO, p.total, code="TOT"))
+        # The debt is the total at the invoice's rate (what the payment clears); the rounding
+        # row takes the öre rounding and, in a foreign invoice, the rows' conversion difference.
+        debt = to_sek(p.total, p.rate)
+        round_off = debt - debit_sek
+        if round_off > 0:
+            rows.append(_row(bas.ROUNDING, round_off, ZERO, max(p.round_off, ZERO), ZERO, "ROV"))
+        elif round_off < 0:
+            rows.append(_row(bas.ROUNDING, ZERO, -round_off, ZERO, max(-p.round_off, ZERO), "ROV"))
+        rows.insert(0, _row(bas.PAYABLES, ZERO, debt, ZERO, p.total, code="TOT"))
         return rows
+
+    def paid_part(self, pos: int) -> Decimal:
+        return paid_part(self.ctx, "supplierinvoices", pos, self.purchase(pos).total)
 
     def build(self, pos: int) -> Record:
         p = self.purchase(pos)
         paid = pos < self.paid
         booked = pos < self.booked
+        balance = p.total - self.paid_part(pos) if paid else p.total
         series, number, year = self.voucher(pos) if booked else (None, None, None)
         vouchers = (
             [{"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}]
@@ -185,7 +193,7 @@ class SupplierInvoiceSource(TimedSource):
             "@url": self.ctx.url(f"/supplierinvoices/{p.number}"),
             "AccountingMethod": "ACCRUAL",
             "AdministrationFee": ZERO,
-            "Balance": ZERO if paid else p.total,
+            "Balance": balance,
             "Booked": booked,
             "Cancelled": False,
             "Comments": "",
@@ -196,7 +204,7 @@ class SupplierInvoiceSource(TimedSource):
             "DisablePaymentFile": False,
             "DueDate": p.day + timedelta(days=int(p.party.terms)),
             "ExternalInvoiceNumber": "",
-            "FinalPayDate": self.payment_day(pos) if paid else "",
+            "FinalPayDate": self.payment_day(pos) if paid and not balance else "",
             "Freight": ZERO,
             "GivenNumber": p.number,
             "InvoiceDate": p.day,
@@ -282,9 +290,10 @@ class SupplierInvoicePaymentSource(TimedSource):
         self.invoices = invoices
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
+        """(amount in SEK, amount in the invoice currency), as for customer payments."""
         p = self.invoices.purchase(pos)
-        rows = self.invoices.rows(p)
-        return rows[0]["Credit"], p.total
+        part = self.invoices.paid_part(pos)
+        return paid_sek(p.total, part, p.rate), part
 
     def build(self, pos: int) -> Record:
         inv = min(pos, self.invoices.size - 1)

@@ -135,6 +135,7 @@ VOUCHER_SERIES = (
     ("E", "Leverantörsutbetalningar", False),
     ("F", "Periodiseringar", False),
     ("I", "Inventarier", False),
+    ("K", "Bokslut och momsredovisning", False),  # fortnox_sandbox.generators.yearend's vouchers
     ("L", "Lön", False),
 )
 

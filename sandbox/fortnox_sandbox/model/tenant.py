@@ -106,7 +106,7 @@ class Tenant:
         self._factories: dict[str, Callable[[int], Source]] = {
             **{name: (lambda _y, src=src: src) for name, src in fixed.items()},
             "vouchers": self._vouchers,
-            "accounts": lambda y: bookkeeping.accounts(ctx, self._fy(y)),
+            "accounts": lambda y: bookkeeping.accounts(ctx, self._fy(y), self.ledgers.books),
             "voucherseries": lambda y: bookkeeping.voucher_series(
                 ctx, self._fy(y), self._vouchers(y)
             ),
@@ -244,7 +244,7 @@ class Tenant:
         values = {
             "companyinformation": self.company.information,
             "settings/company": self.company.settings,
-            "settings/lockedperiod": lambda: {"EndDate": self.ctx.generated_years[-2].end},
+            "settings/lockedperiod": lambda: {"EndDate": self.ledgers.books.locked_until()},
             "me": self.company.me,
         }[path]()
         return shape(values, spec[1])

@@ -517,7 +517,8 @@ class FortnoxStream(RESTStream[int]):
             self.logger.warning("%s; skipping it (deleted after it was listed?)", exc)
             self._gone_since_listed += 1
             return None
-        detail = get_ci(body, self.detail_key or "")
+        # Without `detail_key` the body is the object itself (the /api/ families).
+        detail = get_ci(body, self.detail_key) if self.detail_key else body
         if not isinstance(detail, dict):
             raise FortnoxAPIError(
                 f"Stream '{self.name}': GET {path} returned no '{self.detail_key}' object"

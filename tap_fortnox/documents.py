@@ -148,6 +148,10 @@ class RowStream(FortnoxStream):
         # Rows removed from an edited document are tombstoned in the row stream.
         cls.reports_row_removals = bool(getattr(parent, "rows_editable", False))
 
+    #: The parent's key fields under another name in the row records, where a row has a field
+    #: of the same name (a warehouse row's own `id`): {"id": "purchase_order_id"}.
+    parent_key_names: ClassVar[dict[str, str]] = {}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending: list[tuple[dict[str, Any], list[dict], range]] = []
@@ -169,7 +173,9 @@ class RowStream(FortnoxStream):
         return bool(super().emit_activate_version_messages)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        for parent_key, rows, removed in self.pending:
+        names = self.parent_key_names
+        for parent, rows, removed in self.pending:
+            parent_key = {names.get(key, key): value for key, value in parent.items()}
             for index, row in enumerate(rows, start=1):
                 if isinstance(row, dict):
                     yield {**row, ROW_INDEX: index, **parent_key}

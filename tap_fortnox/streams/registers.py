@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import requests
+
 from tap_fortnox.client import TENANT_ID, FortnoxStream
+from tap_fortnox.responses import get_ci, json_body
 
 
 class CompanyInformationStream(FortnoxStream):
@@ -95,3 +100,70 @@ class PrintTemplatesStream(FortnoxStream):
     path = "/printtemplates"
     records_key = "PrintTemplates"
     primary_keys = (TENANT_ID, "template")
+
+
+class CompanySettingsStream(FortnoxStream):
+    """The company's settings: addresses, bank and giro accounts, VAT number (one record)."""
+
+    name = "company_settings"
+    scope = "settings"
+    path = "/settings/company"
+    detail_key = "CompanySettings"
+    primary_keys = (TENANT_ID,)
+
+
+class LockedPeriodStream(FortnoxStream):
+    """The last day of the period the company has locked for bookkeeping (one record; a null
+    `end_date` means no period is locked)."""
+
+    name = "locked_period"
+    scope = "settings"
+    path = "/settings/lockedperiod"
+    detail_key = "LockedPeriod"
+    primary_keys = (TENANT_ID,)
+
+
+class AssetTypesStream(FortnoxStream):
+    """Asset types and the accounts their assets are booked on."""
+
+    name = "asset_types"
+    scope = "assets"
+    deletable = True
+    path = "/assets/types"
+    records_key = "Types"
+    primary_keys = (TENANT_ID, "id")
+
+
+class CustomerReferencesStream(FortnoxStream):
+    """Reference people of customers ("er referens"). The document wraps the list as
+    `{"CustomerReference": {"CustomerReferenceRows": [...]}}`; a top-level list is read too."""
+
+    name = "customer_references"
+    scope = "customer"
+    deletable = True
+    path = "/customerreferences"
+    records_key = "CustomerReferenceRows"
+    records_wrapper = "CustomerReference"  # the object the list sits in
+    primary_keys = (TENANT_ID, "id")
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        body = json_body(response)
+        wrapper = get_ci(body, self.records_wrapper)
+        if isinstance(wrapper, dict) and get_ci(body, self.records_key or "") is None:
+            response._fortnox_json = {**body, **wrapper}  # type: ignore[attr-defined]
+        return super().parse_response(response)
+
+
+class ContractAccrualsStream(FortnoxStream):
+    """Accrual plans of contracts (their rows stay a nested array); a small register without
+    `lastmodified`, read in full."""
+
+    name = "contract_accruals"
+    scope = "bookkeeping"
+    deletable = True
+    path = "/contractaccruals"
+    records_key = "ContractAccruals"
+    detail_key = "ContractAccrual"
+    detail_path = "/contractaccruals/{DocumentNumber}"
+    fetch_details = True  # a list item has 3 fields
+    primary_keys = (TENANT_ID, "document_number")

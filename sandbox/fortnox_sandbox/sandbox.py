@@ -21,6 +21,7 @@ from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, RESOURCES, SINGLES
 from .scales import SCALES
 from .server import make_server
+from .services import SERVICE_SCOPES, Services
 from .shape import fields
 from .spec_fields import SCHEMAS
 from .store import Collection, Lru
@@ -53,6 +54,7 @@ class Sandbox:
         client_secret: str | None = None,
         pascal_errors: bool = False,
         licence_status: int = 403,
+        service_page_size: int | None = None,
     ) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
@@ -82,13 +84,13 @@ class Sandbox:
             missing = {tid: set(scopes) for tid, scopes in missing_scopes.items()}
         else:
             missing = {tid: set(missing_scopes or ()) for tid in self.tenant_ids}
-        self.settings = Settings(pascal_errors, licence_status, missing)
+        self.settings = Settings(pascal_errors, licence_status, missing, service_page_size)
         self.oauth = OAuth(
             self.clock,
             self.client_id,
             self.client_secret,
             self.tenant_ids,
-            ALL_SCOPES,
+            (*ALL_SCOPES, *SERVICE_SCOPES),
             token_lifetime,
         )
         self.limiter = SlidingWindow(
@@ -99,6 +101,7 @@ class Sandbox:
         self.inject = self.faults.inject
         self.request_counts = Counters()
         self.api = Api(self.clock, self.settings)
+        self.services = Services(self.settings)  # /api/warehouse and /api/time
         self._thread: threading.Thread | None = None
 
     # -- lifecycle

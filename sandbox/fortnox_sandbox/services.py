@@ -574,6 +574,18 @@ class Services:
             return [loc for locs in company.stock_locations.values() for loc in locs]
         return json.loads(_dumps(getattr(company, resource)))
 
+    def listed(self, resource: str, tenant: Any) -> list[dict]:
+        """The items the list of `resource` shows with `state=all` (tests: which lack rows)."""
+        found = self._route(self.company(tenant), LIST_PATHS[resource], {"state": "all"})
+        return json.loads(_dumps(found or []))
+
+    def delete(self, resource: str, tenant: Any, key: Any) -> None:
+        """Remove the record of `resource` whose `id` is `key` (a user deleted it)."""
+        company = self.company(tenant)
+        with self._lock:
+            records = getattr(company, resource)
+            records[:] = [r for r in records if r["id"] != key]
+
     def edit_registration(self, tenant: Any, worked: date, note: str) -> dict:
         """Change the note of the first time registration worked on or after `worked`."""
         company = self.company(tenant)

@@ -535,6 +535,9 @@ class FortnoxStream(RESTStream[int]):
             scope,
             exc,
         )
+        for child in self.child_streams:  # its rows (or per-record lists) get nothing either
+            if child.selected and not child._scope_skipped:
+                child._skip(exc)
 
     # --- incremental bookkeeping ----------------------------------------------------------
 

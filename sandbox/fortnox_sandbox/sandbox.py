@@ -21,7 +21,7 @@ from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, RESOURCES, SINGLES
 from .scales import SCALES
 from .server import make_server
-from .services import SERVICE_SCOPES, Services
+from .services import SERVICE_RESOURCES, SERVICE_SCOPES, Services
 from .shape import fields
 from .spec_fields import SCHEMAS
 from .store import Collection, Lru
@@ -203,6 +203,8 @@ class Sandbox:
     def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]:
         """Every current record of `resource` as its detail body (all financial years, in order)."""
         tenant = self._tenant(tenant_id)
+        if resource in SERVICE_RESOURCES:  # warehouse and time reporting, by stream name
+            return self.services.expected(resource, tenant)
         if resource in SINGLES:
             return [tenant.single(resource)]  # type: ignore[list-item]
         if not tenant.has(resource):

@@ -45,6 +45,8 @@ LIST_PATHS = {
     "time_registrations": "time/registrations-v2",
     "time_article_registrations": "time/articles-v1",
 }
+# What `expected` (and `Sandbox.expected`) answers for: the lists and the stock locations.
+SERVICE_RESOURCES = frozenset({*LIST_PATHS, "stock_locations"})
 INCOMING_GOODS_LIST_FIELDS = (
     "completed",
     "date",

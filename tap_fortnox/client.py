@@ -278,6 +278,10 @@ class FortnoxStream(RESTStream[int]):
             )
         if self._paginator is not None:  # a re-read page: only the items not emitted yet
             items = self._paginator.fresh(items)
+        yield from self.objects_of(items, response)
+
+    def objects_of(self, items: Iterable[Any], response: requests.Response) -> Iterator[dict]:
+        """The items of a list that are objects; any other is skipped with a warning."""
         for item in items:
             if isinstance(item, dict):
                 yield item

@@ -117,16 +117,7 @@ class ServiceEndpoint(FortnoxStream):
                     f"Stream '{self.name}': GET {request_path(response)} returned "
                     f"{type(body).__name__}, not a list"
                 )
-        for item in items:
-            if isinstance(item, dict):
-                yield item
-            else:
-                self.logger.warning(
-                    "Stream '%s': GET %s listed %r, not an object; skipped",
-                    self.name,
-                    request_path(response),
-                    str(item)[:40],
-                )
+        yield from self.objects_of(items, response)
 
     def fetch_detail(self, item: Mapping[str, Any], context: Context | None) -> dict | None:
         """The detail of a list item that lacks its rows; an item with rows is whole already."""

@@ -563,10 +563,6 @@ class Services:
                 found = self._companies[tenant.tenant_id] = Builder(tenant).build()
             return found
 
-    def reset(self) -> None:
-        with self._lock:
-            self._companies.clear()
-
     # -- what a complete read returns (tests)
     def expected(self, resource: str, tenant: Any) -> list[dict]:
         """Every record of `resource` as a detail (with its rows); `stock_locations` of every

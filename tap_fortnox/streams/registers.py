@@ -147,11 +147,12 @@ class CustomerReferencesStream(FortnoxStream):
     primary_keys = (TENANT_ID, "id")
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        body = json_body(response)
-        wrapper = get_ci(body, self.records_wrapper)
-        if isinstance(wrapper, dict) and get_ci(body, self.records_key or "") is None:
-            response._fortnox_json = {**body, **wrapper}  # type: ignore[attr-defined]
-        return super().parse_response(response)
+        wrapper = get_ci(json_body(response), self.records_wrapper)
+        rows = get_ci(wrapper, self.records_key or "")
+        if rows is None:  # not wrapped: the ordinary list (and its checks)
+            yield from super().parse_response(response)
+            return
+        yield from self.objects_of(rows if isinstance(rows, list) else [rows], response)
 
 
 class ContractAccrualsStream(FortnoxStream):

@@ -137,7 +137,8 @@ def measure_requests(scale: str, per_resource: int) -> tuple[float, float]:
 
 
 def _api_requests(sb: Sandbox) -> int:
-    return sum(n for path, n in sb.counters()["by_path"].items() if path.startswith("/3/"))
+    by_path = sb.counters()["by_path"]
+    return sum(n for path, n in by_path.items() if path.startswith(("/3/", "/api/")))
 
 
 def measure_rate(seconds: float) -> tuple[float, int]:

@@ -283,6 +283,17 @@ class Converter:
 LIST_TYPED_AS_DETAIL = frozenset({"prices"})
 
 
+def spec_path(path: str) -> str:
+    """The OpenAPI path of a stream's path: below `/3` unless it is an `/api/` family's."""
+    return path if path.startswith("/api/") else "/3" + path
+
+
+def service_item(spec: Spec, path: str) -> dict[str, Any]:
+    """The record schema of an `/api/` response: the array's items, or the object itself."""
+    schema = spec.get_response(spec_path(path))
+    return spec.resolve(schema.get("items") or {}) if schema.get("type") == "array" else schema
+
+
 def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
     """The merged OpenAPI object schema of one stream's records."""
     if issubclass(stream, RowStream):
@@ -291,12 +302,21 @@ def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, A
             raise SpecError(f"{stream.name}: a row stream needs a DocumentStream parent")
         detail = stream_detail_schema(spec, parent)
         return spec.member(detail, parent.rows_key, f"{parent.name} rows")
-    api_path = "/3" + stream.path
+    api_path = spec_path(stream.path)
+    if stream.path.startswith("/api/"):
+        schema = service_item(spec, stream.path)
+        if stream.fetch_details and stream.detail_path:
+            schema = merge(schema, stream_detail_schema(spec, stream))
+        return schema
     if stream.records_key is None:
         return spec.member(spec.get_response(api_path), stream.detail_key or "", stream.name)
     if stream.name in LIST_TYPED_AS_DETAIL:
         return stream_detail_schema(spec, stream)
-    schema = spec.member(spec.get_response(api_path), stream.records_key, stream.name)
+    response = spec.get_response(api_path)
+    wrapper = getattr(stream, "records_wrapper", None)  # the list inside an object
+    if wrapper:
+        response = spec.member(response, wrapper, stream.name)
+    schema = spec.member(response, stream.records_key, stream.name)
     if stream.fetch_details and stream.detail_path:
         schema = merge(schema, stream_detail_schema(spec, stream))
     return schema
@@ -305,7 +325,9 @@ def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, A
 def stream_detail_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
     if not stream.detail_path:
         raise SpecError(f"{stream.name}: no detail_path")
-    wrapper = spec.get_response("/3" + stream.detail_path)
+    if stream.detail_path.startswith("/api/"):
+        return service_item(spec, stream.detail_path)
+    wrapper = spec.get_response(spec_path(stream.detail_path))
     return spec.member(wrapper, stream.detail_key or "", f"{stream.name} detail")
 
 
@@ -333,7 +355,7 @@ def generate(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
         assert parent is not None
         parent_props = generate(spec, parent)["properties"]
         for key in parent.primary_keys:
-            extra[key] = copy.deepcopy(parent_props[key])
+            extra[stream.parent_key_names.get(key, key)] = copy.deepcopy(parent_props[key])
         extra[ROW_INDEX] = {
             "type": ["integer"],
             "description": "1-based position of the row in its document",

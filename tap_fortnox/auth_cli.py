@@ -82,7 +82,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--select",
         dest="streams",
         help="comma-separated tap stream names; the scopes are derived from them "
-        "(default: every stream except payroll)",
+        "(default: every stream except payroll, warehouse and time reporting)",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="print the URL instead of opening a browser"
@@ -110,15 +110,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+ADD_ON_SCOPES = frozenset({"salary", "warehouse", "timereporting"})
+
+
 def scopes_for(args: argparse.Namespace) -> list[str]:
     """The requested scopes: explicit --scopes, else those of the chosen (or all) streams."""
     if args.scopes:
         return sorted({s for s in args.scopes.replace(",", " ").split() if s})
-    # Default: every stream but the payroll ones, whose `salary` licence few companies hold (they
-    # are also left out of the default selection).
+    # Default: every stream but those of add-on licences few companies hold (payroll, Lager,
+    # Tid), so the default consent asks for nothing the company may lack; their streams are
+    # then skipped with a warning naming the scope, and `--streams` asks for them.
     scopes = stream_scopes()
     names = [n.strip() for n in (args.streams or "").split(",") if n.strip()] or [
-        n for n, scope in scopes.items() if scope != "salary"
+        n for n, scope in scopes.items() if scope not in ADD_ON_SCOPES
     ]
     unknown = [n for n in names if n not in scopes]
     if unknown:

@@ -238,6 +238,12 @@ class FortnoxStream(SendingStream):
             )
         if self.read.paginator is not None:  # a re-read page: only the items not emitted yet
             items = self.read.paginator.fresh(items)
+        yield from self.objects_of(items, response)
+
+    def objects_of(
+        self, items: Iterable[Any], response: requests.Response
+    ) -> Iterator[dict[str, Any]]:
+        """The items of a list that are objects; any other is skipped with a warning."""
         for item in items:
             if isinstance(item, dict):
                 yield item
@@ -376,7 +382,8 @@ class FortnoxStream(SendingStream):
             self.logger.warning("%s; skipping it (deleted after it was listed?)", exc)
             self.read.gone_since_listed += 1
             return None
-        detail = get_ci(body, self.detail_key or "")
+        # Without `detail_key` the body is the object itself (the /api/ families).
+        detail = get_ci(body, self.detail_key) if self.detail_key else body
         if not isinstance(detail, dict):
             raise FortnoxAPIError(
                 f"Stream '{self.name}': GET {path} returned no '{self.detail_key}' object"
@@ -393,6 +400,9 @@ class FortnoxStream(SendingStream):
             scope,
             exc,
         )
+        for child in self.child_streams:  # its rows (or per-record lists) get nothing either
+            if isinstance(child, FortnoxStream) and child.selected and not child._scope_skipped:
+                child._skip(exc)
 
     # --- incremental bookkeeping ----------------------------------------------------------
 

@@ -195,6 +195,10 @@ class RowStream(HandedStream):
     #: Its schema has `_sdc_deleted_at` (set from the parent's `rows_editable`).
     reports_row_removals: ClassVar[bool] = False
 
+    #: The parent's key fields under another name in the row records, where a row has a field
+    #: of the same name (a warehouse row's own `id`): {"id": "purchase_order_id"}.
+    parent_key_names: ClassVar[dict[str, str]] = {}
+
     @property  # type: ignore[misc]  # a property where the SDK declares an attribute
     @override
     def state_partitioning_keys(self) -> list[str]:
@@ -215,7 +219,9 @@ class RowStream(HandedStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        for parent_key, rows, removed in self.pending:
+        names = self.parent_key_names
+        for parent, rows, removed in self.pending:
+            parent_key = {names.get(key, key): value for key, value in parent.items()}
             for index, row in enumerate(rows, start=1):
                 if isinstance(row, dict):
                     yield {**row, ROW_INDEX: index, **parent_key}

@@ -1,7 +1,8 @@
 """Fortnox error bodies -> one-line, secret-free messages and the exceptions the streams act on.
 
 Fortnox answers errors as `{"ErrorInformation": {"error", "message", "code"}}` with the keys in
-either case, OAuth-style `{"error", "error_description"}`, a bare `{"message"}`, or an HTML page
+either case, OAuth-style `{"error", "error_description"}`, the `/api/` families' WebException
+`{"error": <code string>, "message", "id"}`, a bare `{"message"}`, or an HTML page
 when a proxy or the API itself is down. Messages name the stream, the request path (never the
 query string or headers, which is where tokens could be), the HTTP status and Fortnox's code and
 message.
@@ -72,11 +73,14 @@ def parse_error_body(response: requests.Response) -> ErrorDetails:
                 _one_line(message) if message not in (None, "") else None,
             )
         error = get_ci(body, "error")
+        message = get_ci(body, "message")
+        if isinstance(error, str) and get_ci(body, "error_description") is None and message:
+            # The /api/ families' WebException: {"error": <code>, "message": ..., "id": ...}.
+            return ErrorDetails(_as_code(error), _one_line(message))
         if isinstance(error, str):
             description = get_ci(body, "error_description")
             text = f"{error}: {description}" if description else error
             return ErrorDetails(None, _one_line(text))
-        message = get_ci(body, "message")
         if message not in (None, ""):
             return ErrorDetails(_as_code(get_ci(body, "code")), _one_line(message))
         return ErrorDetails(None, None)

@@ -284,7 +284,11 @@ class RecordNormalizer:
         kind = schema_type(schema)
         if kind == "object" and "properties" in schema:
             nested = RecordNormalizer(schema, self._on_invalid, path, self._on_unknown)
-            return lambda v: nested(v) if isinstance(v, Mapping) else self._invalid(path, v)
+            return lambda v: (
+                nested(v)
+                if isinstance(v, Mapping)
+                else (None if v is None or v == "" else self._invalid(path, v))
+            )
         if kind == "array":
             item = self._coercer(schema.get("items") or {}, path)
             return lambda v: (

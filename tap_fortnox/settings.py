@@ -37,6 +37,9 @@ DEFAULT_RATE_LIMIT_REQUESTS = 25
 DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 5
 MAX_PAGE_SIZE = 500  # Fortnox's maximum `limit`
 DEFAULT_LOOKBACK_MINUTES = 5
+# Time registrations carry no modification time and their list has no such filter: each sync
+# reads again the registrations worked in this many days before the previous sync.
+DEFAULT_TIME_REPORTING_LOOKBACK_DAYS = 62
 DEFAULT_MAX_RETRIES = 8
 DEFAULT_TIMEOUT_SECONDS = 60
 # Companies read at once with tenant_ids: each is limited to 25 requests per 5 s by Fortnox, so
@@ -209,6 +212,16 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         "Overlap window: an incremental sync asks for records modified since the previous "
         "sync's start minus this many minutes, so nothing changed around the bookmark is "
         "missed (re-read records are de-duplicated by primary key).",
+        minimum=0,
+    ),
+    _count(
+        "time_reporting_lookback_days",
+        DEFAULT_TIME_REPORTING_LOOKBACK_DAYS,
+        "Time reporting lookback days",
+        "Time registrations and article registrations have no modification filter, so an "
+        "incremental sync reads again every registration worked (or purchased) this many days "
+        "before the previous sync: edits made later to older registrations are caught by a full "
+        "refresh only.",
         minimum=0,
     ),
     th.Property(

@@ -16,6 +16,7 @@ from .http.faults import Faults
 from .http.oauth import OAuth
 from .http.ratelimit import SlidingWindow
 from .http.server import make_server
+from .http.services import SERVICE_RESOURCES, SERVICE_SCOPES, Services
 from .model.clock import Clock, local
 from .model.context import Urls
 from .model.lru import Lru
@@ -53,6 +54,7 @@ class Sandbox:
         client_secret: str | None = None,
         pascal_errors: bool = False,
         licence_status: int = 403,
+        service_page_size: int | None = None,
     ) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
@@ -82,13 +84,13 @@ class Sandbox:
             missing = {tid: set(scopes) for tid, scopes in missing_scopes.items()}
         else:
             missing = {tid: set(missing_scopes or ()) for tid in self.tenant_ids}
-        self.settings = Settings(pascal_errors, licence_status, missing)
+        self.settings = Settings(pascal_errors, licence_status, missing, service_page_size)
         self.oauth = OAuth(
             self.clock,
             self.client_id,
             self.client_secret,
             self.tenant_ids,
-            ALL_SCOPES,
+            (*ALL_SCOPES, *SERVICE_SCOPES),
             token_lifetime,
         )
         self.limiter = SlidingWindow(
@@ -99,6 +101,7 @@ class Sandbox:
         self.inject = self.faults.inject
         self.request_counts = Counters()
         self.api = Api(self.clock, self.settings)
+        self.services = Services(self.settings)  # /api/warehouse and /api/time
         self._thread: threading.Thread | None = None
 
     # -- lifecycle
@@ -200,6 +203,8 @@ class Sandbox:
     def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]:
         """Every current record of `resource` as its detail body (all financial years, in order)."""
         tenant = self._tenant(tenant_id)
+        if resource in SERVICE_RESOURCES:  # warehouse and time reporting, by stream name
+            return self.services.expected(resource, tenant)
         if resource in SINGLES:
             return [tenant.single(resource)]  # type: ignore[list-item]
         if not tenant.has(resource):

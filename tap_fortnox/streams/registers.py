@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+
 from tap_fortnox.client import TENANT_ID, FortnoxStream
+from tap_fortnox.responses import get_ci, json_body
+from tap_fortnox.sdk import override
 
 
 class CompanyInformationStream(FortnoxStream):
@@ -95,3 +102,72 @@ class PrintTemplatesStream(FortnoxStream):
     path = "/printtemplates"
     records_key = "PrintTemplates"
     primary_keys = (TENANT_ID, "template")
+
+
+class CompanySettingsStream(FortnoxStream):
+    """The company's settings: addresses, bank and giro accounts, VAT number (one record)."""
+
+    name = "company_settings"
+    scope = "settings"
+    path = "/settings/company"
+    detail_key = "CompanySettings"
+    primary_keys = (TENANT_ID,)
+
+
+class LockedPeriodStream(FortnoxStream):
+    """The last day of the period the company has locked for bookkeeping (one record; a null
+    `end_date` means no period is locked)."""
+
+    name = "locked_period"
+    scope = "settings"
+    path = "/settings/lockedperiod"
+    detail_key = "LockedPeriod"
+    primary_keys = (TENANT_ID,)
+
+
+class AssetTypesStream(FortnoxStream):
+    """Asset types and the accounts their assets are booked on."""
+
+    name = "asset_types"
+    scope = "assets"
+    deletable = True
+    path = "/assets/types"
+    records_key = "Types"
+    primary_keys = (TENANT_ID, "id")
+
+
+class CustomerReferencesStream(FortnoxStream):
+    """Reference people of customers ("er referens"). The document wraps the list as
+    `{"CustomerReference": {"CustomerReferenceRows": [...]}}`; a top-level list is read too."""
+
+    name = "customer_references"
+    scope = "customer"
+    deletable = True
+    path = "/customerreferences"
+    records_key = "CustomerReferenceRows"
+    records_wrapper = "CustomerReference"  # the object the list sits in
+    primary_keys = (TENANT_ID, "id")
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+        wrapper = get_ci(json_body(response), self.records_wrapper)
+        rows = get_ci(wrapper, self.records_key or "")
+        if rows is None:  # not wrapped: the ordinary list (and its checks)
+            yield from super().parse_response(response)
+            return
+        yield from self.objects_of(rows if isinstance(rows, list) else [rows], response)
+
+
+class ContractAccrualsStream(FortnoxStream):
+    """Accrual plans of contracts (their rows stay a nested array); a small register without
+    `lastmodified`, read in full."""
+
+    name = "contract_accruals"
+    scope = "bookkeeping"
+    deletable = True
+    path = "/contractaccruals"
+    records_key = "ContractAccruals"
+    detail_key = "ContractAccrual"
+    detail_path = "/contractaccruals/{DocumentNumber}"
+    fetch_details = True  # a list item has 3 fields
+    primary_keys = (TENANT_ID, "document_number")

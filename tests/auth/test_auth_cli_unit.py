@@ -19,7 +19,12 @@ def test_scopes_from_streams():
     args = parse_args(["--streams", "invoices,invoice_rows,vouchers,customers"])
     assert scopes_for(args) == ["bookkeeping", "customer", "invoice"]
     assert "salary" not in scopes_for(parse_args([]))
-    assert set(scopes_for(parse_args([]))) == set(stream_scopes().values()) - {"salary"}
+    add_ons = {"salary", "warehouse", "timereporting"}  # licences few companies hold
+    assert set(scopes_for(parse_args([]))) == set(stream_scopes().values()) - add_ons
+    assert scopes_for(parse_args(["--streams", "stock_balances,time_registrations"])) == [
+        "timereporting",
+        "warehouse",
+    ]
     assert scopes_for(parse_args(["--scopes", "invoice, bookkeeping"])) == [
         "bookkeeping",
         "invoice",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fortnox_sandbox.model.resources import RESOURCES
+from fortnox_sandbox.model.resources import RESOURCES, SINGLES
 from fortnox_sandbox.model.spec_fields import SCHEMAS
 from tap_fortnox.client import TENANT_ID, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
@@ -40,8 +40,13 @@ class Stream:
 
 
 def resource_of(cls: type[FortnoxStream]) -> str:
-    """The sandbox resource behind a stream: the first segment of its API path."""
-    return cls.path.strip("/").split("/")[0]
+    """The sandbox resource behind a stream: its API path where the sandbox names a resource
+    so ("assets/types", "settings/company"), else the path's first segment; the /api/
+    families' streams by their own name."""
+    if cls.path.startswith("/api/"):
+        return cls.name
+    path = cls.path.split("{", 1)[0].strip("/")
+    return path if path in RESOURCES or path in SINGLES else path.split("/")[0]
 
 
 def streams() -> list[Stream]:
@@ -84,11 +89,12 @@ def expected_records(sandbox: SandboxProcess, stream: Stream) -> list[dict[str, 
         return [snake_record(doc, fields) for doc in documents]
     records = []
     parent_keys = [k for k in stream.parent.primary_keys if k != TENANT_ID]
+    names = getattr(stream.cls, "parent_key_names", {})  # the parent's key as rows name it
     for document in documents:
         header = snake_record(document)
         for index, row in enumerate(get_ci(document, stream.parent.rows_key) or [], start=1):
             record = snake_record(row)
-            record.update({key: header[key] for key in parent_keys})
+            record.update({names.get(key, key): header[key] for key in parent_keys})
             record[ROW_INDEX] = index
             records.append(record)
     return records

@@ -28,6 +28,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,11 @@ from fortnox_sandbox.http.api import Api
 from fortnox_sandbox.model.resources import RESOURCES, SINGLES
 from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
+from tap_fortnox.incremental import STOCKHOLM
 from tap_fortnox.normalize import snake_case
+from tap_fortnox.services import ServiceEndpoint
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
+from tap_fortnox.streams.time_reporting import AHEAD_DAYS, WINDOW_DAYS, DateWindowStream
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
 from tests.helpers.ledger import expected_balances
@@ -59,10 +63,17 @@ def config_for(sb: Sandbox, **overrides: Any) -> dict[str, Any]:
 
 
 def resource_of(stream: FortnoxStream) -> str | None:
-    """The Fortnox path name a stream lists ("customers", "settings/company"); None for rows."""
+    """The Fortnox path name a stream lists ("customers", "settings/company",
+    "api/warehouse/stockpoints-v1": a path with the context in it counts for the list it
+    starts with); None for rows."""
     if isinstance(stream, RowStream):
         return None
-    return stream.path.strip("/") or None
+    return stream.path.split("{", 1)[0].strip("/") or None
+
+
+def is_service(stream: FortnoxStream | None) -> bool:
+    """A stream of the /api/ families (warehouse, time reporting), served by sb.services."""
+    return isinstance(stream, ServiceEndpoint)
 
 
 def parent_of(tap: TapFortnox, stream: FortnoxStream) -> FortnoxStream | None:
@@ -80,6 +91,8 @@ def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
         return parent is not None and is_served(sb, tap, parent)
     resource = resource_of(stream)
     tenant = sb.tenants[sb.tenant_ids[0]]
+    if is_service(stream):
+        return True
     return resource is not None and (resource in SINGLES or tenant.has(resource))
 
 
@@ -129,6 +142,11 @@ def minimum_requests(
         if resource in SINGLES:
             needs[resource] = Need(1, 0)
             continue
+        if is_service(stream):
+            need = service_need(sb, tap, stream, since, tenant_id)
+            before = needs.get(resource, Need(0, 0))
+            needs[resource] = Need(before.lists + need.lists, before.details + need.details)
+            continue
         res = RESOURCES[resource]
         lists = details = 0
         files = 0
@@ -146,6 +164,43 @@ def minimum_requests(
     return needs
 
 
+def time_windows(stream: FortnoxStream, since: float | None) -> int:
+    """The fewest requests that read a date-windowed list: spans of at most a year from the
+    first day it must read (start_date; with `since`, a sync today less the look-back) to
+    `AHEAD_DAYS` after today."""
+    today = datetime.now(STOCKHOLM).date()
+    if since is None:
+        first = date.fromisoformat(str(stream.config["start_date"])[:10])
+    else:
+        first = today - timedelta(days=int(stream.config["time_reporting_lookback_days"]))
+    days = (today + timedelta(days=AHEAD_DAYS) - first).days + 1
+    return math.ceil(days / WINDOW_DAYS)
+
+
+def service_need(
+    sb: Sandbox,
+    tap: TapFortnox,
+    stream: FortnoxStream,
+    since: float | None,
+    tenant_id: str | None,
+) -> Need:
+    """/api/ lists are read in full every sync (no modification filter): one request per list
+    (per stock point for the stock locations, per date window for time reporting) and a
+    detail per document whose list item lacks its rows."""
+    tenant = sb.tenants[tenant_id or sb.tenant_ids[0]]
+    if isinstance(stream, DateWindowStream):
+        return Need(time_windows(stream, since), 0)
+    parent = parent_of(tap, stream)
+    if parent is not None:  # one list per parent record
+        return Need(len(sb.services.expected(parent.name, tenant)), 0)
+    details = 0
+    if stream.details_enabled and stream.detail_path:
+        rows_key = getattr(stream, "rows_key", "")
+        listed = sb.services.listed(stream.name, tenant)
+        details = sum(1 for item in listed if not isinstance(item.get(rows_key), list))
+    return Need(1, details)
+
+
 def incremental_resources(tap: TapFortnox, streams: Iterable[str]) -> list[str]:
     """The resources of incremental streams among `streams` whose list Fortnox filters on
     `lastmodified` (where changing records makes an incremental sync read them)."""
@@ -156,6 +211,7 @@ def incremental_resources(tap: TapFortnox, streams: Iterable[str]) -> list[str]:
         if (
             stream.replication_key
             and resource
+            and not is_service(stream)
             and resource not in SINGLES
             and RESOURCES[resource].lastmodified
         ):
@@ -183,9 +239,9 @@ def api_requests_by_resource(sb: Sandbox, resources: Iterable[str]) -> Counter[s
     known = sorted(resources, key=len, reverse=True)  # "settings/company" before "settings"
     counts: Counter[str] = Counter()
     for path, n in by_path.items():
-        if not path.startswith("/3/"):
+        if not path.startswith(("/3/", "/api/")):
             continue
-        rest = path[3:].strip("/")
+        rest = path.removeprefix("/3").strip("/")
         match = next((r for r in known if rest == r or rest.startswith(r + "/")), rest)
         counts[match] += n
     return counts
@@ -249,6 +305,8 @@ def expected_keys(
             parent_key = dict(
                 zip(parent.primary_keys, _raw_key(parent, detail, tenant_id, year, {}), strict=True)
             )
+            names = stream.parent_key_names  # the parent's key as the rows name it
+            parent_key = {names.get(key, key): value for key, value in parent_key.items()}
             for index, row in enumerate(detail.get(rows_key) or [], start=1):
                 extra = {**parent_key, ROW_INDEX: index}
                 keys[_raw_key(stream, row, tenant_id, year, extra)] += 1
@@ -270,6 +328,10 @@ def _raw_records(
     assert resource is not None
     if resource in SINGLES:
         yield 0, sb.expected(resource, tenant_id)[0]
+        return
+    if is_service(stream):  # read in full every sync
+        for record in sb.services.expected(stream.name, sb.tenants[tenant_id]):
+            yield 0, record
         return
     res = RESOURCES[resource]
     tenant = sb.tenants[tenant_id]

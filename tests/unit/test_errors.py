@@ -229,3 +229,22 @@ def test_retry_after_as_an_http_date():
 
     assert asked("Mon, 02 Mar 2026 12:00:30 GMT") == 30.0
     assert asked("Mon, 02 Mar 2026 11:59:00 GMT") == 0.0  # a time past: at once
+
+
+def test_warehouse_and_time_web_exceptions():
+    """The /api/ families answer `{"error": <code>, "message", "id"}`: both are named, and a
+    licence refusal (403) skips the stream like a /3/ one."""
+    body = {"error": "MISSING_LICENSE", "message": "Missing license for scope warehouse", "id": "x"}
+    url = "https://api.fortnox.se/api/warehouse/stockpoints-v1?state=ALL"
+    details = parse_error_body(response(403, body, url=url))
+    assert (
+        details.describe() == "Fortnox error MISSING_LICENSE: Missing license for scope warehouse"
+    )
+    problem = classify("stock_points", response(403, body, url=url))
+    assert isinstance(problem, ScopeMissingError)
+    assert str(problem) == (
+        "Stream 'stock_points': GET /api/warehouse/stockpoints-v1 failed with HTTP 403: "
+        "Fortnox error MISSING_LICENSE: Missing license for scope warehouse"
+    )
+    wrong = classify("time_registrations", response(400, {**body, "error": "INVALID_PARAMETER"}))
+    assert type(wrong) is FortnoxAPIError

@@ -60,7 +60,8 @@ def test_keys_first_non_null_and_required(stream_type):
         assert props[SYNC_STARTED_AT]["format"] == "date-time"
     if issubclass(stream_type, RowStream):
         parent = stream_type.parent_stream_type
-        assert keys == [*parent.primary_keys, ROW_INDEX]
+        names = stream_type.parent_key_names  # the parent's key as the rows name it
+        assert keys == [*(names.get(key, key) for key in parent.primary_keys), ROW_INDEX]
 
 
 @pytest.mark.parametrize(

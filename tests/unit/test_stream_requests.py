@@ -381,3 +381,13 @@ def test_decimal_money_is_exact_in_the_output(fake):
     resource.details["1"]["InvoiceDiscount"] = Decimal("12345678901234.57")
     run = run_tap(fake.config(), ["customers"])
     assert str(run.records("customers")[0]["invoice_discount"]) == "12345678901234.57"
+
+
+def test_customer_references_are_read_wrapped_or_not(fake):
+    """The OpenAPI document wraps the rows in `CustomerReference`; a plain list works too."""
+    rows = [{"Id": 1, "CustomerNumber": "7", "Reference": "Åsa Ek"}]
+    fake.add_list("/3/customerreferences", Resource("CustomerReferenceRows", rows))
+    run = run_tap(fake.config(), ["customer_references"])
+    assert [(r["id"], r["customer_number"]) for r in run.records("customer_references")] == [
+        (1, "7")
+    ]

@@ -56,6 +56,8 @@ class Settings:
     pascal_errors: bool = False
     licence_status: int = 403  # HTTP status for a missing licence (2001101); real value [U]
     missing_scopes: dict[str, set[str]] = field(default_factory=dict)  # tenant -> scopes
+    # Page the /api/ lists (services.py) with `Link: rel="next"` headers; None: one array.
+    service_page_size: int | None = None
 
 
 class BadRequest(Exception):
@@ -99,11 +101,14 @@ class Api:
         segments = rest.split("/") if rest else []
         if segments and segments[0] == "sie":
             return self._sie(tenant, path, segments[1:], query, scopes)
-        res = RESOURCES.get(segments[0]) if segments else None
+        # A two-segment resource ("assets/types") before the one of its first segment.
+        named = "/".join(segments[:2])
+        depth = 2 if named in RESOURCES else 1
+        res = RESOURCES.get("/".join(segments[:depth])) if segments else None
         if res is None or not tenant.has(res.name):
             raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
         self._check_scope(tenant, res.scope, scopes)
-        tail = segments[1:]
+        tail = segments[depth:]
         if not tail:
             return self._list(tenant, res, query, {})
         if tail[0] == "sublist" and res.name in ("prices", "vouchers"):
@@ -238,6 +243,8 @@ class Api:
                 "@CurrentPage": page,
             }
         body[res.selector] = items
+        if res.wrapper:
+            body = {res.wrapper: body}
         encoded = dumps(body)
         self.pages.put(cache_key, encoded)
         return Result(200, encoded)

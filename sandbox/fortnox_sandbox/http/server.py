@@ -232,7 +232,7 @@ def _route(
             reply.headers,
             None,
         )
-    if path == "/3" or path.startswith("/3/"):
+    if path == "/3" or path.startswith(("/3/", "/api/")):
         auth = handler.headers.get("Authorization") or ""
         info = sb.oauth.verify(auth[7:].strip()) if auth.lower().startswith("bearer ") else None
         if info is None or info.tenant_id not in sb.tenants:
@@ -257,6 +257,9 @@ def _route(
             detail = f"{method} stöds inte, sandlådan är skrivskyddad"
             body_out = errors.error_body(errors.METHOD_NOT_ALLOWED, detail, pascal)
             return 405, body_out, "application/json", (), info.tenant_id
+        if path.startswith("/api/"):  # warehouse and time reporting (services.py)
+            reply = sb.services.get(sb.tenants[info.tenant_id], path, query, info.scopes)
+            return reply.status, reply.body, "application/json", reply.headers, info.tenant_id
         result = sb.api.get(sb.tenants[info.tenant_id], path, query, info.scopes)
         payload = result.stream or result.body
         return result.status, payload, result.content_type, (), info.tenant_id

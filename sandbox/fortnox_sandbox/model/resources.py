@@ -28,6 +28,8 @@ class Resource:
     # sortby values whose order is the position order (keys and dates grow with the position):
     # served by index arithmetic like an unsorted list, without a scan
     sort_by_position: frozenset[str] = frozenset()
+    # The object the list sits in (`{"CustomerReference": {"CustomerReferenceRows": [...]}}`)
+    wrapper: str | None = None
 
 
 def _has_write_offs(detail: dict) -> bool:
@@ -390,6 +392,35 @@ RESOURCES: dict[str, Resource] = {
             "invoice",
             lastmodified=False,
             renames={"ContractTemplate": "TemplateNumber", "ContractTemplateName": "TemplateName"},
+        ),
+        _r(
+            "assets/types",
+            "AssetType",
+            "Id",
+            "assets",
+            selector="Types",
+            list_schema="AssetType",
+            lastmodified=False,
+        ),
+        _r(
+            "contractaccruals",
+            "ContractAccrual",
+            "DocumentNumber",
+            "bookkeeping",
+            lastmodified=False,
+        ),
+        # The OpenAPI document wraps the list in CustomerReference and gives no paging [U].
+        _r(
+            "customerreferences",
+            "CustomerReference",
+            "Id",
+            "customer",
+            selector="CustomerReferenceRows",
+            schema="CustomerReference_CustomerReferenceRow",
+            list_schema="CustomerReference_CustomerReferenceRow",
+            wrapper="CustomerReference",
+            lastmodified=False,
+            **_NOT_PAGED,
         ),
         _r(
             "assets",

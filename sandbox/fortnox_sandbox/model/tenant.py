@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from fortnox_sandbox.generators import bookkeeping
+from fortnox_sandbox.generators import more_registers as more
 from fortnox_sandbox.generators import registers as reg
 from fortnox_sandbox.generators.accruals import (
     InvoiceAccrualSource,
@@ -148,6 +149,16 @@ class Tenant:
                         ctx, "costcenters", reg.COST_CENTERS, ("Code", "Description")
                     )
                 ],
+            ),
+            "assets/types": lambda _y: self._static("assets/types", more.asset_types(ctx)),
+            "contractaccruals": lambda _y: self._static(
+                "contractaccruals", more.contract_accruals(ctx)
+            ),
+            "customerreferences": lambda _y: self._static(
+                "customerreferences",
+                more.customer_references(
+                    ctx, [self.customers.key(pos) for pos in range(self.customers.size)]
+                ),
             ),
             "printtemplates": lambda _y: self._static(
                 "printtemplates",

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint clean
+.PHONY: install system-deps demo test lint dist clean
 
 $(STAMP): pyproject.toml sandbox/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,16 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(MAKE) dist
+
+# The release artefacts: sdist and wheel in dist/, metadata checked, the wheel the tap alone.
+# CI runs it with `make test`; .github/workflows/release.yml uploads what it builds.
+dist: install
+	$(BIN)/python scripts/check_dist.py
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .meltano output
+	rm -rf $(VENV) .meltano output dist

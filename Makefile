@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint clean
+.PHONY: install system-deps demo test lint dist clean
 
 $(STAMP): pyproject.toml sandbox/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,16 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+	$(MAKE) dist
+
+# The release artefacts: sdist and wheel in dist/, metadata checked, the wheel the tap alone.
+# CI runs it with `make test`; .github/workflows/release.yml uploads what it builds.
+dist: install
+	$(BIN)/python -m scripts.check_dist
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .meltano output
+	rm -rf $(VENV) .meltano output dist

@@ -41,7 +41,8 @@ from tap_fortnox.streams import stream_scopes
 from tap_fortnox.token_store import TokenStore, TokenStoreError
 
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
-DEFAULT_TOKEN_STORE = "fortnox-token-store.json"
+# The one default name of the token store (also in meltano.yml's prod environment and the docs).
+DEFAULT_TOKEN_STORE = ".secrets/fortnox-token.json"
 SECRET_PLACEHOLDER = "<your Fortnox client secret>"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -50,11 +51,37 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+EXAMPLES = f"""examples:
+  # a service account (client credentials, recommended): prints client_id and tenant_id
+  export TAP_FORTNOX_CLIENT_ID=... TAP_FORTNOX_CLIENT_SECRET=...
+  tap-fortnox-auth --service-account --output yaml
+
+  # a user consent whose rotating refresh token the tap keeps in a token store
+  tap-fortnox-auth --token-store {DEFAULT_TOKEN_STORE}
+
+Register the redirect URI ({DEFAULT_REDIRECT_URI} by default) for your app in the Fortnox
+Developer Portal first. Settings: tap-fortnox --about. Guide: docs/authentication.md.
+"""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Each option's default where it has one; the examples as written."""
+
+    @override
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in text:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="tap-fortnox-auth",
         description="Give tap-fortnox access to a Fortnox company (one-time OAuth consent) and "
         "print the settings for meltano.yml or .env.",
+        epilog=EXAMPLES,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--client-id", help="the app's client id (env TAP_FORTNOX_CLIENT_ID)")
     parser.add_argument(
@@ -95,7 +122,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--token-store",
         default=None,
-        help=f"token store file for the refresh-token flow (default ./{DEFAULT_TOKEN_STORE})",
+        help=f"token store file for the refresh-token flow (default: {DEFAULT_TOKEN_STORE})",
     )
     parser.add_argument(
         "--output",

@@ -13,6 +13,7 @@ long that request was under way.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,9 @@ from contextlib import contextmanager
 # A little extra spacing between window edges, for clock granularity.
 EDGE_MARGIN_SECONDS = 0.05
 _EPSILON = 1e-9  # float slack, so a wait of exactly the remaining time always frees the slot
+# A wait longer than this is logged (how long, which company): a run must not pause unexplained.
+LOGGED_WAIT_SECONDS = 1.0
+LOGGER = logging.getLogger("tap-fortnox")
 
 
 class _Slot:
@@ -46,7 +50,9 @@ class SlidingWindowLimiter:
         margin_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        company: str = "",
     ) -> None:
+        """`company`: the tenant id the budget belongs to, named in the wait lines."""
         if window_seconds <= 0 and max_requests > 0:
             raise ValueError("window_seconds must be positive")
         self.max_requests = max_requests
@@ -54,6 +60,7 @@ class SlidingWindowLimiter:
         self.margin_seconds = margin_seconds
         self._clock = clock
         self._sleep = sleep
+        self.company = company
         self._lock = threading.Lock()
         self._slots: list[_Slot] = []
         self.waited_seconds = 0.0  # total time callers spent waiting (for progress logs)
@@ -93,6 +100,14 @@ class SlidingWindowLimiter:
                 finished = [s.done_at for s in self._slots if s.done_at is not None]
                 # Every slot busy with a request under way (more threads than slots): poll.
                 delay = min(finished) + span - now if finished else span / 50
+            if delay > LOGGED_WAIT_SECONDS:
+                LOGGER.info(
+                    "Waiting %.1f s for Fortnox's rate limit (%d requests per %g s) of %s",
+                    delay,
+                    self.max_requests,
+                    self.window_seconds,
+                    f"company {self.company}" if self.company else "this company",
+                )
             # Sleep outside the lock; re-check afterwards (another thread may take the slot).
             self._sleep(max(delay, _EPSILON))
             waited += delay

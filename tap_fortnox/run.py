@@ -46,6 +46,7 @@ class RunContext:
             int(self.config["rate_limit_requests"]),
             float(self.config["rate_limit_window_seconds"]),
             margin_seconds=EDGE_MARGIN_SECONDS,
+            company=str(self.config.get("tenant_id") or ""),
         )
 
     def tenant_id(self, get_json: Callable[[str], Any]) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import sys
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
+import click
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities
 
-from tap_fortnox import sdk
+from tap_fortnox import logs, sdk
 from tap_fortnox.auth import AuthError, FortnoxAuthenticator
 from tap_fortnox.checkpoint import RunProgress
 from tap_fortnox.client import FortnoxStream
@@ -39,6 +41,16 @@ from tap_fortnox.tenants import (
 )
 from tap_fortnox.writer import FortnoxWriter
 
+HELP = """Singer tap for the Fortnox accounting API v3: invoices, vouchers and the general
+ledger (from SIE), payments, customers, suppliers and the registers of one or many Fortnox
+companies, incrementally and within Fortnox's rate limit.
+
+\b
+Every setting, with its default:  tap-fortnox --about  (or --about --format markdown)
+One-time consent of a company:    tap-fortnox-auth --help
+Run with a config:                tap-fortnox --config config.json --catalog catalog.json
+"""
+
 
 class TapFortnox(Tap):
     """Singer tap for the Fortnox API v3."""
@@ -47,6 +59,11 @@ class TapFortnox(Tap):
     package_name = "tap-fortnox"
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = FortnoxWriter  # msgspec: several times faster than simplejson
+    # The SDK's defaults without BATCH: the tap writes RECORD messages only (its checkpoints,
+    # row streams and many-companies output are built on them), so it offers no batch_config.
+    capabilities: ClassVar[list[CapabilitiesEnum]] = [
+        c for c in Tap.capabilities if c is not PluginCapabilities.BATCH
+    ]
 
     def __init__(self, *args: Any, log_prefix: str = "", **kwargs: Any) -> None:
         """`log_prefix` starts every log line of the streams (a company's run among many)."""
@@ -164,6 +181,15 @@ class TapFortnox(Tap):
         return self.run_context.limiter
 
     # --- command line ---------------------------------------------------------------------
+
+    @classmethod
+    @override
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, with help that says what the tap is, and the log filter."""
+        command = super().get_singer_command()
+        command.help = HELP
+        logs.install()
+        return command
 
     @classmethod
     @override

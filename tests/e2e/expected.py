@@ -2,7 +2,7 @@
 
 Streams are mapped to sandbox resources by their API path; the sandbox's own records
 (``/_sandbox/expected/<resource>``, PascalCase detail bodies) are renamed to snake_case, and row
-streams get their parent's key plus ``row_index``, as the contract (DESIGN.md) says.
+streams get their parent's key plus ``row_index``, as the README's "Streams" section says.
 """
 
 from __future__ import annotations

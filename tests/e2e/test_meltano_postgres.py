@@ -45,7 +45,8 @@ DELETED = {"suppliers": 1, "units": 1, "invoicepayments": 1}
 EDITED = {"orders": 2}
 ADDED_FIELD = ("projects", "ProjectManager", "Anna Lind")
 LIVE = '"_sdc_deleted_at" is null'  # target-postgres keeps tombstones as soft deletes
-# SQL types the contract promises (DESIGN.md "Records"), beyond the generic schema check.
+# SQL types the contract promises (README "Streams": money exact, keys as text), beyond the
+# generic schema check.
 PROMISED_TYPES = {
     ("customers", "customer_number"): "text",
     ("suppliers", "supplier_number"): "text",

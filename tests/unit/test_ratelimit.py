@@ -133,3 +133,17 @@ def test_each_run_owns_one_limiter_its_streams_share():
     assert {id(stream.limiter) for stream in tap.streams.values()} == {id(tap.limiter)}
     assert tap.limiter.max_requests == 7
     assert TapFortnox(config=config).limiter is not tap.limiter  # another run, another budget
+
+
+def test_a_wait_over_a_second_is_logged_with_its_length_and_company(caplog):
+    lim, _clock = limiter(2, 5.0, company="1234567")
+    short, _ = limiter(2, 0.8)
+    with caplog.at_level("INFO", logger="tap-fortnox"):
+        for _ in range(3):
+            lim.acquire()
+            short.acquire()
+    waits = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Waiting")]
+    # The short limiter's wait (0.8 s) is below the threshold: one line, the long one's.
+    assert waits == [
+        "Waiting 5.0 s for Fortnox's rate limit (2 requests per 5 s) of company 1234567"
+    ]

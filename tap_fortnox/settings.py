@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
 
+from tap_fortnox.downloads import folder_problem
 from tap_fortnox.incremental import parse_timestamp
 from tap_fortnox.tenants import parse_shard
 
@@ -255,6 +256,17 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "download_folder",
+        th.StringType,
+        title="Download folder",
+        description=(
+            "A folder on this machine to save the files of the archive and the inbox in "
+            "(streams archive_files, inbox_files): each once, as <folder>/<tenant id>/<file "
+            "id>, with the record's local_path and sha256 set. Files saved by an earlier run "
+            "are not fetched again. Unset: metadata only."
+        ),
+    ),
+    th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
         default=False,
@@ -434,6 +446,10 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
     blank = [v for v in config.get("tenant_ids") or () if not str(v).strip()]
     if blank:
         errors.append("Config error: tenant_ids holds an empty tenant id")
+    folder = config.get("download_folder")
+    problem = folder_problem(folder) if folder not in (None, "") else None
+    if problem:
+        errors.append(f"Config error: download_folder {str(folder)[:80]!r}: {problem}")
     unknown = sorted(set(config.get("list_only_streams") or ()) - set(stream_names))
     if unknown:
         errors.append(

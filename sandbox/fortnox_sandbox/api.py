@@ -14,8 +14,9 @@ from typing import Any
 
 from . import errors
 from .clock import Clock, parse_date, parse_lastmodified
+from .files import area_response, preview_response
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
-from .resources import RESOURCES, SINGLES, Resource
+from .resources import FILE_AREAS, RESOURCES, SINGLES, Resource
 from .shape import project
 from .sie_export import SieExport
 from .store import Collection, Lru, Ranges, Selection, Source, intersect
@@ -97,6 +98,12 @@ class Api:
         segments = rest.split("/") if rest else []
         if segments and segments[0] == "sie":
             return self._sie(tenant, path, segments[1:], query, scopes)
+        if segments and segments[0] in FILE_AREAS:
+            self._check_scope(tenant, FILE_AREAS[segments[0]], scopes)
+            return self._file(area_response(tenant, segments[0], segments[1:], query), path)
+        if len(segments) == 3 and segments[0] == "invoices" and segments[2] == "preview":
+            self._check_scope(tenant, RESOURCES["invoices"].scope, scopes)
+            return self._file(preview_response(tenant, segments[1]), path)
         res = RESOURCES.get(segments[0]) if segments else None
         if res is None or not tenant.has(res.name):
             raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
@@ -117,6 +124,14 @@ class Api:
         if res.name == "prices" and len(tail) == 2:
             key += "/0"
         return self._detail(tenant, res, key, query)
+
+    @staticmethod
+    def _file(found: tuple[str, Any] | None, path: str) -> Result:
+        """A folder (JSON) or a file's bytes from files.py; 404 when there is none."""
+        if found is None:
+            raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
+        content_type, body = found
+        return Result(200, body if isinstance(body, bytes) else dumps(body), content_type)
 
     def _check_scope(self, tenant: Tenant, scope: str, scopes: frozenset[str]) -> None:
         if scope in self.settings.missing_scopes.get(tenant.tenant_id, ()):

@@ -151,7 +151,7 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
     damage = None  # a fault that damages the reply's body: "malformed" or "truncated"
     if fault is not None:
         if fault.kind == "drop":
-            sb.request_counts.count(path, 0)
+            sb.request_counts.count(path, 0, method=method)
             handler.close_connection = True
             with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
@@ -159,7 +159,7 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
         if fault.kind == "slow":
             time.sleep(fault.delay)
         elif fault.kind == "status":
-            sb.request_counts.count(path, fault.status)
+            sb.request_counts.count(path, fault.status, method=method)
             send(
                 handler,
                 fault.status,
@@ -167,13 +167,13 @@ def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
             )
             return
         elif fault.kind == "html503":
-            sb.request_counts.count(path, 503)
+            sb.request_counts.count(path, 503, method=method)
             send(handler, 503, HTML_503, "text/html")
             return
         else:
             damage = fault.kind
     status, payload, content_type, headers, tenant = _route(sb, handler, method, path, query, body)
-    sb.request_counts.count(path, status, tenant)
+    sb.request_counts.count(path, status, tenant, method)
     if callable(payload):
         send_stream(handler, status, payload(damage), content_type, damage == "truncated")
         return

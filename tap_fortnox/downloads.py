@@ -1,0 +1,126 @@
+"""The files themselves: with the `download_folder` setting, each archive or inbox file is
+saved once as `<download_folder>/<tenant_id>/<file id>` and its record carries `local_path` and
+`sha256`. A file already there is not fetched again (its sha256 is read from disk). Bodies are
+streamed to a temporary file in the same folder and renamed into place, so a killed run leaves
+no half file under a file id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tap_fortnox.errors import classify
+
+if TYPE_CHECKING:
+    import requests
+    from singer_sdk.helpers.types import Context
+
+    from tap_fortnox.client import FortnoxStream
+
+SETTING = "download_folder"
+CHUNK_BYTES = 1 << 16
+RECORD_FIELDS: dict[str, dict[str, Any]] = {
+    "local_path": {
+        "type": ["string", "null"],
+        "description": "Where the file was saved (setting download_folder); null when off",
+    },
+    "sha256": {
+        "type": ["string", "null"],
+        "description": "SHA-256 of the saved file (hex); null when download_folder is off",
+    },
+}
+
+
+class DownloadFolderError(RuntimeError):
+    """The download folder cannot be written."""
+
+
+def folder_problem(value: Any) -> str | None:
+    """Why `download_folder` cannot hold files (None: it can, or it can be created)."""
+    path = Path(str(value)).expanduser()
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        return f"{existing or path} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None
+
+
+def target(stream: FortnoxStream, file_id: str) -> Path | None:
+    """Where the file `file_id` of this run's company goes; None when downloads are off."""
+    value = stream.config.get(SETTING)
+    if not value:
+        return None
+    return Path(str(value)).expanduser() / str(stream.tenant_id) / file_id
+
+
+def attach(stream: FortnoxStream, record: dict[str, Any], url_path: str) -> None:
+    """Download the record's file (if not there yet) and set its `local_path` and `sha256`."""
+    path = target(stream, str(record.get("id") or ""))
+    if path is None or not record.get("id"):
+        return
+    if not path.is_file():
+        save(stream, url_path, path)
+    record["local_path"] = str(path)
+    record["sha256"] = sha256_of(path)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save(stream: FortnoxStream, url_path: str, path: Path, context: Context | None = None) -> None:
+    """GET `api_url + url_path` streamed into `path` (temporary file, then rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Closed by the `with` below; kept after closing, to be renamed into place.
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            dir=path.parent, prefix=".part-", delete=False
+        )
+    except OSError as exc:
+        raise DownloadFolderError(
+            f"Config error: {SETTING} {stream.config.get(SETTING)!r} is not writable "
+            f"({type(exc).__name__}: {exc.strerror or exc})"
+        ) from None
+    try:
+        with handle, open_streamed(stream, url_path, context) as response:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                handle.write(chunk)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def open_streamed(
+    stream: FortnoxStream, url_path: str, context: Context | None = None
+) -> requests.Response:
+    """A GET whose body is read as it arrives, through the stream's limiter, auth, retries and
+    error mapping (a file can be larger than memory should hold)."""
+    prepared = stream.build_prepared_request(
+        method="GET",
+        url=stream.url_base + url_path,
+        params={},
+        headers={**stream.http_headers, "Accept": "*/*"},
+    )
+
+    def send(request: requests.PreparedRequest, _context: Context | None) -> Any:
+        response = stream.requests_session.send(
+            stream.authenticator(request), stream=True, timeout=stream.timeout
+        )
+        stream.reach.answer()
+        if response.status_code >= 400:
+            problem = classify(stream.name, response)
+            if problem is not None:
+                raise problem
+        return response
+
+    return stream.request_decorator(send)(prepared, context)

@@ -3,6 +3,8 @@
 - Streams: one row per stream class registered by ``TapFortnox`` (name, primary key, replication
   method, the Fortnox scope it needs, its parent stream).
 - Settings: the settings table of ``tap-fortnox --about --format markdown``.
+- Endpoints (in docs/streams.md): every list GET of Fortnox's OpenAPI document, with the
+  streams that read it or why it is left out (scripts/endpoints.py).
 
 Each table sits between ``<!-- BEGIN name ... -->`` and ``<!-- END name -->`` in README.md.
 
@@ -21,9 +23,11 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python scripts/readme_tables.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts.endpoints import endpoints_markdown
 from scripts.plugin_settings import ROOT, about
 
 README = ROOT / "README.md"
+STREAMS_DOC = ROOT / "docs" / "streams.md"
 
 
 def stream_rows() -> list[dict[str, str]]:
@@ -100,19 +104,31 @@ def rendered() -> tuple[str, str]:
     return current, fresh
 
 
+def rendered_streams_doc() -> tuple[str, str]:
+    """(current docs/streams.md, with a fresh endpoints table)."""
+    current = STREAMS_DOC.read_text()
+    return current, render(current, {"endpoints": endpoints_markdown()})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether it is stale")
     args = parser.parse_args(argv)
-    current, fresh = rendered()
-    if current == fresh:
-        return 0
-    if args.check:
-        print("README.md tables are stale: run `python scripts/readme_tables.py`")
-        return 1
-    README.write_text(fresh)
-    print("README.md tables updated")
-    return 0
+    stale = 0
+    for path, (current, fresh) in (
+        (README, rendered()),
+        (STREAMS_DOC, rendered_streams_doc()),
+    ):
+        if current == fresh:
+            continue
+        stale += 1
+        name = path.relative_to(ROOT)
+        if args.check:
+            print(f"{name} tables are stale: run `python scripts/readme_tables.py`")
+        else:
+            path.write_text(fresh)
+            print(f"{name} tables updated")
+    return 1 if stale and args.check else 0
 
 
 if __name__ == "__main__":

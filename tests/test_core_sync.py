@@ -32,6 +32,9 @@ def resource_of(stream: FortnoxStream) -> str:
 def expected_records(sandbox, tap: TapFortnox, stream: FortnoxStream) -> list[dict]:
     """The sandbox's data as the stream should emit it, normalised by the tap's own normaliser."""
     tenant = sandbox.tenant_ids[0]
+    if tapsync.tree_area(stream) is not None:  # the archive's and the inbox's folders, files
+        raw = tapsync.tree_records(sandbox, stream)
+        return [{**stream.normalizer(r), "tenant_id": tenant} for r in raw]
     if isinstance(stream, FedStream):  # balances: worked out from the vouchers' JSON rows
         return [
             {**stream.normalizer(r), "tenant_id": tenant}

@@ -25,3 +25,25 @@ def test_render_replaces_only_the_marked_block():
     assert render(readme, {"streams": "new\n"}) == (
         "intro\n<!-- BEGIN streams: x -->\nnew\n<!-- END streams -->\noutro\n"
     )
+
+
+def test_endpoints_table_in_docs_is_current():
+    from scripts.readme_tables import rendered_streams_doc
+
+    current, fresh = rendered_streams_doc()
+    assert current == fresh, "docs/streams.md is stale: run `python scripts/readme_tables.py`"
+
+
+def test_endpoints_table_names_a_reader_or_a_reason_for_every_list_get():
+    from scripts.endpoints import endpoint_rows, list_gets
+
+    rows = endpoint_rows()
+    assert [row["path"] for row in rows] == list_gets()
+    assert len(rows) == 89  # the vendored document's list GETs (issue #19)
+    for row in rows:
+        assert bool(row["streams"]) != bool(row["reason"]), row
+    by_path = {row["path"]: row for row in rows}
+    assert by_path["/3/invoices"]["streams"] == "invoices"
+    assert by_path["/3/invoices/{DocumentNumber}/print"]["reason"].startswith("an action")
+    assert by_path["/3/me"]["reason"].startswith("the caller's own user")
+    assert "developer-only" in by_path["/api/integration-developer/ratings-v1"]["reason"]

@@ -267,15 +267,19 @@ class Files:
         walk(self.roots()[area])
         return out
 
-    def all_folders(self, area: str) -> list[Folder]:
-        out: list[Folder] = []
+    def all_folders(self, area: str) -> list[dict]:
+        """Every folder's body (without its files) with its path and its parent's id (for
+        tests: what a walk of the tree sees)."""
+        out: list[dict] = []
 
-        def walk(folder: Folder) -> None:
-            out.append(folder)
+        def walk(folder: Folder, parent: str | None) -> None:
+            body = self.body(area, folder)["Folder"]
+            body.pop("Files")
+            out.append({**body, "Path": folder.path, "ParentId": parent})
             for sub in folder.folders:
-                walk(sub)
+                walk(sub, folder.id)
 
-        walk(self.roots()[area])
+        walk(self.roots()[area], None)
         return out
 
 

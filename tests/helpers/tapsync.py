@@ -28,11 +28,12 @@ from typing import Any
 
 from fortnox_sandbox import Sandbox
 from fortnox_sandbox.api import Api
-from fortnox_sandbox.resources import RESOURCES, SINGLES
+from fortnox_sandbox.resources import FILE_AREAS, RESOURCES, SINGLES
 from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
+from tap_fortnox.streams.files import FolderFilesStream, FolderTreeStream
 from tap_fortnox.tap import TapFortnox
 from tests.helpers.ledger import expected_balances
 from tests.helpers.sink import capture_stdout
@@ -66,7 +67,28 @@ def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
         return parent is not None and is_served(sb, tap, parent)
     resource = resource_of(stream)
     tenant = sb.tenants[sb.tenant_ids[0]]
-    return resource is not None and (resource in SINGLES or tenant.has(resource))
+    return resource is not None and (
+        resource in SINGLES or resource in FILE_AREAS or tenant.has(resource)
+    )
+
+
+def tree_area(stream: FortnoxStream) -> str | None:
+    """The folder tree ("archive", "inbox") a folder or file stream reads; None for others."""
+    tree = stream.parent_stream_type if isinstance(stream, FolderFilesStream) else type(stream)
+    if tree is not None and issubclass(tree, FolderTreeStream):
+        return tree.path.strip("/")
+    return None
+
+
+def tree_records(sb: Sandbox, stream: FortnoxStream, tenant_id: str | None = None) -> list[dict]:
+    """The raw records a folder stream (every folder) or a file stream (every file, with its
+    folder's id) must emit, from the sandbox's tree."""
+    area = tree_area(stream)
+    assert area is not None
+    files = sb.tenants[tenant_id or sb.tenant_ids[0]].files
+    if isinstance(stream, FolderFilesStream):
+        return files.all_files(area)
+    return files.all_folders(area)
 
 
 def served_streams(sb: Sandbox, tap: TapFortnox) -> list[str]:
@@ -114,6 +136,9 @@ def minimum_requests(
             continue  # rows come with their documents' details
         if resource in SINGLES:
             needs[resource] = Need(1, 0)
+            continue
+        if resource in FILE_AREAS:  # one request per folder
+            needs[resource] = Need(len(tree_records(sb, stream, tenant_id)), 0)
             continue
         res = RESOURCES[resource]
         lists = details = 0
@@ -226,6 +251,10 @@ def expected_keys(
     if isinstance(stream, FedStream):  # balances, worked out from the vouchers' rows
         for record in expected_balances(sb, tenant_id)[name]:
             keys[record_key(stream, {**record, TENANT_ID: tenant_id})] += 1
+        return keys
+    if tree_area(stream) is not None:
+        for raw in tree_records(sb, stream, tenant_id):
+            keys[_raw_key(stream, raw, tenant_id, 0, {})] += 1
         return keys
     if isinstance(stream, RowStream):
         parent = parent_of(tap, stream)

@@ -1,8 +1,11 @@
 """The files themselves: with the `download_folder` setting, each archive or inbox file is
 saved once as `<download_folder>/<tenant_id>/<file id>` and its record carries `local_path` and
-`sha256`. A file already there is not fetched again (its sha256 is read from disk). Bodies are
-streamed to a temporary file in the same folder and renamed into place, so a killed run leaves
-no half file under a file id.
+`sha256`; with `download_invoice_pdfs` too, each invoice's PDF (`GET
+/invoices/{DocumentNumber}/preview`, which marks nothing, unlike `print`) is saved once as
+`<download_folder>/<tenant_id>/invoices/<DocumentNumber>.pdf` and the invoice record carries
+`pdf_local_path` and `pdf_sha256`. A file already there is not fetched again (its sha256 is read
+from disk). Bodies are streamed to a temporary file in the same folder and renamed into place,
+so a killed run leaves no half file under a file's name.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+from tap_fortnox.deletes import DELETED_AT
 from tap_fortnox.errors import classify
 
 if TYPE_CHECKING:
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from tap_fortnox.client import FortnoxStream
 
 SETTING = "download_folder"
+INVOICE_PDFS = "download_invoice_pdfs"
 CHUNK_BYTES = 1 << 16
 RECORD_FIELDS: dict[str, dict[str, Any]] = {
     "local_path": {
@@ -58,15 +64,46 @@ def target(stream: FortnoxStream, file_id: str) -> Path | None:
     return Path(str(value)).expanduser() / str(stream.tenant_id) / file_id
 
 
+PDF_FIELDS: dict[str, dict[str, Any]] = {
+    "pdf_local_path": {
+        "type": ["string", "null"],
+        "description": "Where the invoice's PDF was saved (settings download_folder and "
+        "download_invoice_pdfs); null when off",
+    },
+    "pdf_sha256": {
+        "type": ["string", "null"],
+        "description": "SHA-256 of the saved PDF (hex); null when download_invoice_pdfs is off",
+    },
+}
+
+
 def attach(stream: FortnoxStream, record: dict[str, Any], url_path: str) -> None:
     """Download the record's file (if not there yet) and set its `local_path` and `sha256`."""
-    path = target(stream, str(record.get("id") or ""))
-    if path is None or not record.get("id"):
+    if record.get("id"):
+        _fetch_once(stream, record, str(record["id"]), url_path, "")
+
+
+def attach_invoice_pdf(stream: FortnoxStream, record: dict[str, Any]) -> None:
+    """With `download_invoice_pdfs`: the invoice's PDF (if not there yet), `pdf_local_path` and
+    `pdf_sha256` set. One request per invoice not downloaded before."""
+    number = record.get("document_number")
+    if not stream.config.get(INVOICE_PDFS) or number in (None, "") or record.get(DELETED_AT):
+        return
+    number = str(number)
+    url_path = f"{stream.path}/{quote(number, safe='')}/preview"
+    _fetch_once(stream, record, f"invoices/{number.replace('/', '_')}.pdf", url_path, "pdf_")
+
+
+def _fetch_once(
+    stream: FortnoxStream, record: dict[str, Any], name: str, url_path: str, prefix: str
+) -> None:
+    path = target(stream, name)
+    if path is None:
         return
     if not path.is_file():
         save(stream, url_path, path)
-    record["local_path"] = str(path)
-    record["sha256"] = sha256_of(path)
+    record[f"{prefix}local_path"] = str(path)
+    record[f"{prefix}sha256"] = sha256_of(path)
 
 
 def sha256_of(path: Path) -> str:

@@ -267,6 +267,18 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "download_invoice_pdfs",
+        th.BooleanType,
+        default=False,
+        title="Download invoice PDFs",
+        description=(
+            "With download_folder: save each invoice's PDF once, as <folder>/<tenant id>/"
+            "invoices/<document number>.pdf (the invoices stream's pdf_local_path and "
+            "pdf_sha256), through Fortnox's preview, which marks nothing (print would mark the "
+            "invoice printed). One request per invoice not downloaded before."
+        ),
+    ),
+    th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
         default=False,
@@ -450,6 +462,8 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
     problem = folder_problem(folder) if folder not in (None, "") else None
     if problem:
         errors.append(f"Config error: download_folder {str(folder)[:80]!r}: {problem}")
+    if config.get("download_invoice_pdfs") and folder in (None, ""):
+        errors.append("Config error: download_invoice_pdfs is on but download_folder is not set")
     unknown = sorted(set(config.get("list_only_streams") or ()) - set(stream_names))
     if unknown:
         errors.append(

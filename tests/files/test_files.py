@@ -7,7 +7,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from fortnox_sandbox.files import file_bytes
+from fortnox_sandbox.files import file_bytes, preview_bytes
 from scripts.endpoints import is_read_only
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox
@@ -109,6 +109,38 @@ def test_downloads_equal_the_sandbox_bytes_and_a_second_run_fetches_nothing(make
     assert sum(n for p, n in by_path.items() if p.startswith("/3/")) == folders
 
 
+def test_invoice_pdfs_come_from_preview_once_each(make_sandbox, tmp_path):
+    sb = make_sandbox(seed=8, scale="small", rate_limit=False)
+    folder = tmp_path / "files"
+    config = config_for(sb, download_folder=str(folder), download_invoice_pdfs=True)
+    first = run_tap(config, ["invoices"])
+    tenant = sb.tenant_ids[0]
+    invoices = first.records("invoices")
+    assert len(invoices) == len(sb.expected("invoices"))
+    for record in invoices:
+        path = Path(record["pdf_local_path"])
+        assert path == folder / tenant / "invoices" / f"{record['document_number']}.pdf"
+        content = path.read_bytes()
+        assert content == preview_bytes(tenant, record["document_number"])
+        assert record["pdf_sha256"] == hashlib.sha256(content).hexdigest()
+    previews = [p for p in sb.counters()["by_path"] if p.endswith("/preview")]
+    assert len(previews) == len(invoices)
+
+    sb.reset_counters()
+    second = run_tap(config, ["invoices"])  # a full read again: every PDF is there already
+    assert [r["pdf_sha256"] for r in second.records("invoices")] == [
+        r["pdf_sha256"] for r in invoices
+    ]
+    assert not [p for p in sb.counters()["by_path"] if p.endswith("/preview")]
+
+
+def test_invoice_pdfs_are_off_by_default(make_sandbox, tmp_path):
+    sb = make_sandbox(seed=8, scale="small", rate_limit=False)
+    run = run_tap(config_for(sb, download_folder=str(tmp_path)), ["invoices"])
+    assert {r.get("pdf_local_path") for r in run.records("invoices")} == {None}
+    assert not [p for p in sb.counters()["by_path"] if p.endswith("/preview")]
+
+
 def test_an_unusable_download_folder_is_a_config_error_naming_the_setting(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -135,9 +167,10 @@ def test_no_request_of_a_full_sync_changes_anything(make_sandbox, tmp_path):
     """Every stream, files downloaded: every request the sandbox saw is a GET of a path the
     OpenAPI document declares (not an action such as print or email), or the token request."""
     sb = make_sandbox(seed=1, scale="small", rate_limit=False)
-    config = config_for(sb, download_folder=str(tmp_path / "files"))
+    config = config_for(sb, download_folder=str(tmp_path / "files"), download_invoice_pdfs=True)
     run = run_tap(config, [stream.name for stream in STREAM_TYPES])
     assert run.records("archive_files")[0]["local_path"]
+    assert run.records("invoices")[0]["pdf_local_path"]
     seen = sb.counters()["by_method_path"]
     assert len(seen) > len(STREAM_TYPES)
     changing = sorted(key for key in seen if not is_read_only(*key.split(" ", 1)))

@@ -18,7 +18,7 @@ from .documents import RowEditor
 from .faults import Faults
 from .oauth import OAuth
 from .ratelimit import SlidingWindow
-from .resources import ALL_SCOPES, RESOURCES, SINGLES
+from .resources import ALL_SCOPES, FILE_AREAS, RESOURCES, SINGLES
 from .scales import SCALES
 from .server import make_server
 from .shape import fields
@@ -198,8 +198,14 @@ class Sandbox:
 
     # -- data
     def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]:
-        """Every current record of `resource` as its detail body (all financial years, in order)."""
+        """Every current record of `resource` as its detail body (all financial years, in order).
+        For the folder trees: "archive/folders" (each with its path and parent's id, without its
+        files), "archive/files" (each with its folder's id), and the same for "inbox"."""
         tenant = self._tenant(tenant_id)
+        area, _, part = resource.partition("/")
+        if area in FILE_AREAS and part in ("folders", "files"):
+            files = tenant.files
+            return files.all_folders(area) if part == "folders" else files.all_files(area)
         if resource in SINGLES:
             return [tenant.single(resource)]  # type: ignore[list-item]
         if not tenant.has(resource):

@@ -19,6 +19,7 @@ from tap_fortnox.normalize import snake_case
 from tap_fortnox.responses import get_ci
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.streams.files import FolderFilesStream, FolderTreeStream
 from tests.helpers.ledger import expected_balances
 
 
@@ -47,7 +48,11 @@ def resource_of(cls: type[FortnoxStream]) -> str:
 def streams() -> list[Stream]:
     out = []
     for cls in STREAM_TYPES:
-        if issubclass(cls, FedStream):  # balances, from the vouchers' SIE files
+        if issubclass(cls, (FolderTreeStream, FolderFilesStream)):  # the archive, the inbox
+            tree = cls.parent_stream_type if issubclass(cls, FolderFilesStream) else cls
+            part = "files" if issubclass(cls, FolderFilesStream) else "folders"
+            out.append(Stream(cls, f"{resource_of(tree)}/{part}"))
+        elif issubclass(cls, FedStream):  # balances, from the vouchers' SIE files
             out.append(Stream(cls, "vouchers", cls.parent_stream_type))
         elif issubclass(cls, RowStream):
             parent = cls.parent_stream_type

@@ -300,6 +300,9 @@ def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, A
                 spec.get_response("/3" + parent.path), parent.detail_key or "", parent.name
             )
         return spec.member(detail, parent.rows_key, f"{parent.name} rows")
+    if stream.path.startswith("/api/"):  # other families answer a bare list of items
+        schema = spec.get_response(stream.path)
+        return spec.resolve(schema.get("items", {})) if schema.get("type") == "array" else schema
     api_path = "/3" + stream.path
     if stream.records_key is None:
         return spec.member(spec.get_response(api_path), stream.detail_key or "", stream.name)

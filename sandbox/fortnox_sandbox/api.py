@@ -14,7 +14,13 @@ from typing import Any
 
 from . import errors
 from .clock import Clock, parse_date, parse_lastmodified
-from .files import area_response, preview_response
+from .files import (
+    ATTACHED_TO,
+    ATTACHMENTS_PATH,
+    area_response,
+    attachments_response,
+    preview_response,
+)
 from .listing import DATE_FIELDS, FILTERS, SEARCHES, search_predicate, sort_key
 from .resources import FILE_AREAS, RESOURCES, SINGLES, Resource
 from .shape import project
@@ -89,6 +95,12 @@ class Api:
     def _get(
         self, tenant: Tenant, path: str, query: dict[str, str], scopes: frozenset[str]
     ) -> Result:
+        if path.rstrip("/") == ATTACHMENTS_PATH:
+            kind = {k.lower(): v for k, v in query.items()}.get("entitytype", "")
+            res = RESOURCES.get(ATTACHED_TO.get(kind, "invoices"))
+            self._check_scope(tenant, res.scope if res else "invoice", scopes)
+            status, body = attachments_response(tenant, {k.lower(): v for k, v in query.items()})
+            return Result(status, body)
         rest = path[len("/3/") :].strip("/") if path.startswith("/3/") else ""
         query = {k.lower(): v for k, v in query.items()}
         if rest in SINGLES:

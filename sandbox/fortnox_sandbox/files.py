@@ -12,6 +12,7 @@ bytes and invoice previews, all derived from the company's own data and determin
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -199,6 +200,10 @@ class Files:
                 for row in self.connection_rows(resource, year):
                     name = row.get("Name") or f"{row['FileId'][:8]}.pdf"
                     folder.files.append(self._file("archive", folder, row["FileId"], name))
+        attached = self._child("archive", root, file_id(tid, "folder", "bilagor"), "Bilagor")
+        for link in all_attachments(self.tenant):
+            name = f"bilaga-{link['entityType']}{link['entityId']}.pdf"
+            attached.files.append(self._file("archive", attached, link["fileId"], name))
         contracts = self._child("archive", root, file_id(tid, "folder", "avtal"), "Avtal")
         older = self._child("archive", contracts, file_id(tid, "folder", "avtal-2"), "Äldre")
         older.files.append(self._file("archive", older, file_id(tid, "avtal", 1), "hyra.pdf"))
@@ -308,3 +313,51 @@ def preview_response(tenant: Tenant, document_number: str) -> tuple[str, bytes] 
     if coll is None or coll.get(document_number) is None:
         return None
     return PDF, preview_bytes(tenant.tenant_id, document_number)
+
+
+# The attachments API (`/api/fileattachments/attachments-v1`): entity type -> the resource
+# whose documents the files are attached to (entityId: the document number).
+ATTACHMENTS_PATH = "/api/fileattachments/attachments-v1"
+ATTACHED_TO = {"F": "invoices", "O": "orders", "OF": "offers"}
+ATTACH_EVERY = 9  # one document in ATTACH_EVERY has a file attached
+
+
+def attachments(tenant: Tenant, entity_type: str) -> list[dict]:
+    """The attachment links of one entity type, in document order (camelCase, as the API)."""
+    coll = tenant.collection(ATTACHED_TO[entity_type])
+    out: list[dict] = []
+    if coll is None:
+        return out
+    tid = tenant.tenant_id
+    for pos in coll.select().all()[::ATTACH_EVERY]:
+        record = coll.record_at(pos)
+        if record is None:
+            continue
+        number = str(record["DocumentNumber"])
+        out.append(
+            {
+                "entityId": int(number),
+                "entityType": entity_type,
+                "fileId": file_id(tid, "attachment", entity_type, number),
+                "id": file_id(tid, "attachment-link", entity_type, number),
+                "includeOnSend": int(number) % 2 == 0,
+            }
+        )
+    return out
+
+
+def all_attachments(tenant: Tenant) -> list[dict]:
+    return [link for kind in ATTACHED_TO for link in attachments(tenant, kind)]
+
+
+def attachments_response(tenant: Tenant, query: dict[str, str]) -> tuple[int, bytes]:
+    """GET /api/fileattachments/attachments-v1?entityid=1&entityid=2&entitytype=F: a JSON
+    array (the family's own conventions: camelCase, errors as {"error", "id", "message"})."""
+    kind = query.get("entitytype", "")
+    ids = [value for value in query.get("entityid", "").split(",") if value]
+    if kind not in ATTACHED_TO or not ids or not all(v.isdigit() for v in ids):
+        body = {"error": "Bad Request", "id": "sandbox", "message": "entityid and entitytype"}
+        return 400, json.dumps(body).encode()
+    wanted = {int(v) for v in ids}
+    found = [link for link in attachments(tenant, kind) if link["entityId"] in wanted]
+    return 200, json.dumps(found).encode()

@@ -16,6 +16,7 @@ from .context import Urls
 from .counters import Counters
 from .documents import RowEditor
 from .faults import Faults
+from .files import all_attachments
 from .oauth import OAuth
 from .ratelimit import SlidingWindow
 from .resources import ALL_SCOPES, FILE_AREAS, RESOURCES, SINGLES
@@ -203,6 +204,8 @@ class Sandbox:
         files), "archive/files" (each with its folder's id), and the same for "inbox"."""
         tenant = self._tenant(tenant_id)
         area, _, part = resource.partition("/")
+        if resource == "attachments":  # the attachments API's links, every entity type
+            return all_attachments(tenant)
         if area in FILE_AREAS and part in ("folders", "files"):
             files = tenant.files
             return files.all_folders(area) if part == "folders" else files.all_files(area)

@@ -140,7 +140,10 @@ def send_stream(
 def dispatch(sb: Sandbox, handler: BaseHTTPRequestHandler, method: str) -> None:
     split = urlsplit(handler.path)
     path = split.path
-    query = dict(parse_qsl(split.query, keep_blank_values=True))
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(split.query, keep_blank_values=True):
+        # a repeated parameter (an exploded array: entityid=1&entityid=2) as "1,2"
+        query[key] = f"{query[key]},{value}" if key in query else value
     length = int(handler.headers.get("Content-Length") or 0)
     body = handler.rfile.read(length) if length else b""
     if path.startswith("/_sandbox/"):
@@ -219,7 +222,7 @@ def _route(
             reply.headers,
             None,
         )
-    if path == "/3" or path.startswith("/3/"):
+    if path == "/3" or path.startswith(("/3/", "/api/")):
         auth = handler.headers.get("Authorization") or ""
         info = sb.oauth.verify(auth[7:].strip()) if auth.lower().startswith("bearer ") else None
         if info is None or info.tenant_id not in sb.tenants:

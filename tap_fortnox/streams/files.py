@@ -1,6 +1,7 @@
-"""Files: the file connections of vouchers, supplier invoices, articles and assets, and the
+"""Files: the file connections of vouchers, supplier invoices, articles and assets, the
 archive's and the inbox's folders and files (metadata; the files themselves with the
-`download_folder` setting, see downloads.py). Read in full every sync; deletes of file
+`download_folder` setting, see downloads.py), and the attachments API's links from invoices,
+orders and offers to files. Read in full every sync; deletes of file
 connections are reported as tombstones. What is uncertain about these endpoints: docs/files.md.
 """
 
@@ -16,9 +17,11 @@ from singer_sdk.helpers.types import Context
 from tap_fortnox import downloads
 from tap_fortnox.client import TENANT_ID, YEAR, FinancialYearChild, FortnoxStream
 from tap_fortnox.documents import DocumentStream, RowStream
-from tap_fortnox.errors import FortnoxAPIError
+from tap_fortnox.errors import FortnoxAPIError, ScopeMissingError
+from tap_fortnox.paging import has_next_page, page_info
 from tap_fortnox.responses import get_ci
 from tap_fortnox.streams.bookkeeping import FinancialYearsStream
+from tap_fortnox.urls import api_root
 
 STRING = {"type": ["string", "null"]}
 
@@ -142,3 +145,68 @@ class InboxFoldersStream(FolderTreeStream):
 class InboxFilesStream(FolderFilesStream):
     name = "inbox_files"
     parent_stream_type = InboxFoldersStream
+
+
+class FileAttachmentsStream(FortnoxStream):
+    """The attachments API's links from documents to files (`GET /api/fileattachments/
+    attachments-v1?entityid=..&entitytype=..`). It has no list of all links: it answers for the
+    documents it is asked about, so the stream lists each document type's numbers (list pages
+    only, 500 a request) and asks for `ATTACHMENT_BATCH` documents a request. camelCase fields,
+    a bare JSON array [U], its own error bodies. A document type whose scope the company lacks
+    is left out with a warning; the others are read."""
+
+    name = "file_attachments"
+    scope = "invoice"  # and "order", "offer" for those documents' links
+    deletable = True
+    path = "/api/fileattachments/attachments-v1"
+    primary_keys = (TENANT_ID, "id")
+    #: entity type -> (list path below /3, records key, the field that is the entity id, scope)
+    entities: ClassVar[dict[str, tuple[str, str, str, str]]] = {
+        "F": ("/invoices", "Invoices", "DocumentNumber", "invoice"),
+        "O": ("/orders", "Orders", "DocumentNumber", "order"),
+        "OF": ("/offers", "Offers", "DocumentNumber", "offer"),
+    }
+    attachment_batch: ClassVar[int] = 50  # entity ids per request [U: Fortnox's limit]
+
+    @property
+    def url_base(self) -> str:
+        return api_root(self.config["api_url"])
+
+    def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for kind, (list_path, records_key, id_field, scope) in self.entities.items():
+            try:
+                ids = self._entity_ids(list_path, records_key, id_field, context)
+                for start in range(0, len(ids), self.attachment_batch):
+                    batch = ids[start : start + self.attachment_batch]
+                    params = {"entityid": batch, "entitytype": kind}
+                    body = self.get_json(self.path, params, context)
+                    links = body if isinstance(body, list) else get_ci(body, "attachments")
+                    links = [links] if isinstance(links, dict) and "id" in links else links
+                    yield from (link for link in links or [] if isinstance(link, dict))
+            except ScopeMissingError as exc:
+                self.logger.warning(
+                    "Stream '%s': leaving out the attachments of %s: the company's licence or "
+                    "the app's consent lacks the Fortnox scope '%s' (%s)",
+                    self.name,
+                    list_path.strip("/"),
+                    scope,
+                    exc,
+                )
+
+    def _entity_ids(
+        self, list_path: str, records_key: str, id_field: str, context: Context | None
+    ) -> list[str]:
+        """Every document number of one document type, from its list pages."""
+        ids: list[str] = []
+        page = 1
+        while True:
+            params = {"page": page, "limit": self.page_size}
+            body = self.get_json("/3" + list_path, params, context)
+            items = get_ci(body, records_key) or []
+            items = [items] if isinstance(items, dict) else items
+            ids += [str(i[id_field]) for i in items if isinstance(i, dict) and i.get(id_field)]
+            info = page_info(body)
+            full = self.page_size if len(items) == self.page_size else None
+            if not has_next_page(info, page, full):
+                return ids
+            page += 1

@@ -21,7 +21,7 @@ CONNECTIONS = [
     "asset_file_connections",
 ]
 TREES = ["archive_folders", "archive_files", "inbox_folders", "inbox_files"]
-FILE_STREAMS = ["financial_years", *CONNECTIONS, *TREES]
+FILE_STREAMS = ["financial_years", *CONNECTIONS, *TREES, "file_attachments"]
 
 
 def config_for(sb, **overrides):
@@ -41,7 +41,7 @@ def test_full_then_incremental_sync_is_exact_and_reports_deleted_connections(mak
     config = config_for(sb)
     tap = TapFortnox(config=config)
     first = run_tap(config, FILE_STREAMS)
-    for name in [*CONNECTIONS, *TREES]:
+    for name in [*CONNECTIONS, *TREES, "file_attachments"]:
         live, gone = live_and_deleted(first, tap, name)
         assert gone == set()
         assert live == set(expected_keys(sb, tap, name)), name
@@ -161,6 +161,20 @@ def test_a_company_without_the_archive_scope_skips_those_streams(make_sandbox, c
     assert len(skipped) == 1
     assert "'archive_folders'" in skipped[0]
     assert "scope 'archive'" in skipped[0]
+
+
+def test_attachments_of_a_document_type_without_its_scope_are_left_out(make_sandbox, caplog):
+    sb = make_sandbox(seed=7, scale="small", rate_limit=False, missing_scopes={"order"})
+    with caplog.at_level(logging.WARNING):
+        run = run_tap(config_for(sb), ["file_attachments"])
+    types = {r["entity_type"] for r in run.records("file_attachments")}
+    assert types == {"F", "OF"}
+    want = [a for a in sb.expected("attachments") if a["entityType"] != "O"]
+    assert len(run.records("file_attachments")) == len(want)
+    warned = [r.getMessage() for r in caplog.records if "attachments of" in r.getMessage()]
+    assert len(warned) == 1
+    assert "'file_attachments'" in warned[0]
+    assert "scope 'order'" in warned[0]
 
 
 def test_no_request_of_a_full_sync_changes_anything(make_sandbox, tmp_path):

@@ -33,7 +33,7 @@ from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
-from tap_fortnox.streams.files import FolderFilesStream, FolderTreeStream
+from tap_fortnox.streams.files import FileAttachmentsStream, FolderFilesStream, FolderTreeStream
 from tap_fortnox.tap import TapFortnox
 from tests.helpers.ledger import expected_balances
 from tests.helpers.sink import capture_stdout
@@ -68,7 +68,10 @@ def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
     resource = resource_of(stream)
     tenant = sb.tenants[sb.tenant_ids[0]]
     return resource is not None and (
-        resource in SINGLES or resource in FILE_AREAS or tenant.has(resource)
+        resource in SINGLES
+        or resource in FILE_AREAS
+        or tenant.has(resource)
+        or isinstance(stream, FileAttachmentsStream)
     )
 
 
@@ -129,6 +132,7 @@ def minimum_requests(
     `lastmodified`; others must be listed in full.
     """
     needs: dict[str, Need] = {}
+    extra: dict[str, Need] = {}  # requests one stream makes of another's resource
     for name in streams:
         stream = tap.streams[name]
         resource = resource_of(stream)
@@ -139,6 +143,9 @@ def minimum_requests(
             continue
         if resource in FILE_AREAS:  # one request per folder
             needs[resource] = Need(len(tree_records(sb, stream, tenant_id)), 0)
+            continue
+        if isinstance(stream, FileAttachmentsStream):
+            extra.update(attachments_need(sb, stream, tenant_id))
             continue
         res = RESOURCES[resource]
         lists = details = 0
@@ -154,6 +161,27 @@ def minimum_requests(
         needs[resource] = Need(lists, details)
         if files:
             needs["sie/4"] = Need(0, files)  # one SIE file per financial year with changes
+    for resource, more in extra.items():
+        had = needs.get(resource, Need(0, 0))
+        needs[resource] = Need(had.lists + more.lists, had.details + more.details)
+    return needs
+
+
+def attachments_need(
+    sb: Sandbox, stream: FileAttachmentsStream, tenant_id: str | None
+) -> dict[str, Need]:
+    """The attachments API answers for the documents it is asked about: every document type's
+    list pages (counted with that type's resource), then one request per `attachment_batch`
+    documents."""
+    needs: dict[str, Need] = {}
+    batches = 0
+    for list_path, *_rest in stream.entities.values():
+        resource = list_path.strip("/")
+        ((_year, coll),) = _collections(sb, resource, tenant_id)
+        total = coll.select().total
+        needs[resource] = Need(max(1, math.ceil(total / stream.page_size)), 0)
+        batches += math.ceil(total / stream.attachment_batch)
+    needs[resource_of(stream) or ""] = Need(0, batches)
     return needs
 
 
@@ -194,9 +222,9 @@ def api_requests_by_resource(sb: Sandbox, resources: Iterable[str]) -> Counter[s
     known = sorted(resources, key=len, reverse=True)  # "settings/company" before "settings"
     counts: Counter[str] = Counter()
     for path, n in by_path.items():
-        if not path.startswith("/3/"):
+        if not path.startswith(("/3/", "/api/")):
             continue
-        rest = path[3:].strip("/")
+        rest = path[3:].strip("/") if path.startswith("/3/") else path.strip("/")
         match = next((r for r in known if rest == r or rest.startswith(r + "/")), rest)
         counts[match] += n
     return counts
@@ -251,6 +279,10 @@ def expected_keys(
     if isinstance(stream, FedStream):  # balances, worked out from the vouchers' rows
         for record in expected_balances(sb, tenant_id)[name]:
             keys[record_key(stream, {**record, TENANT_ID: tenant_id})] += 1
+        return keys
+    if isinstance(stream, FileAttachmentsStream):
+        for raw in sb.expected("attachments", tenant_id):
+            keys[_raw_key(stream, raw, tenant_id, 0, {})] += 1
         return keys
     if tree_area(stream) is not None:
         for raw in tree_records(sb, stream, tenant_id):

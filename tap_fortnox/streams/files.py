@@ -40,6 +40,18 @@ class VoucherFileConnectionsStream(FinancialYearChild, FortnoxStream):
     parent_stream_type = FinancialYearsStream
     primary_keys = (TENANT_ID, YEAR, "file_id")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._file_ids: set[str] = set()  # of this run, over every year
+
+    def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for item in super().request_records(context):
+            file_id = str(item.get("FileId"))
+            if file_id in self._file_ids:
+                continue  # listed for an earlier year too: Fortnox ignored the year filter [U]
+            self._file_ids.add(file_id)
+            yield item
+
 
 class SupplierInvoiceFileConnectionsStream(FortnoxStream):
     name = "supplier_invoice_file_connections"

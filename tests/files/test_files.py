@@ -73,6 +73,29 @@ def test_full_then_incremental_sync_is_exact_and_reports_deleted_connections(mak
         assert live_and_deleted(third, tap, name)[1] == set(), name
 
 
+def test_a_year_filter_fortnox_ignores_lists_each_voucher_file_connection_once(
+    make_sandbox, monkeypatch
+):
+    """[U] which year filter Fortnox honours: with one it ignores (here `voucheryear` alone, which
+    the sandbox does not know: every year's read lists the current year's), no connection is
+    emitted twice."""
+    sb = make_sandbox(seed=5, scale="small", rate_limit=False)
+    stream_type = next(s for s in STREAM_TYPES if s.name == "voucher_file_connections")
+    monkeypatch.setattr(stream_type, "context_params", {"voucheryear": "year"})
+    run = run_tap(config_for(sb), ["financial_years", "voucher_file_connections"])
+    file_ids = [r["file_id"] for r in run.records("voucher_file_connections")]
+    assert len(run.records("financial_years")) > 1
+    assert file_ids
+    assert len(file_ids) == len(set(file_ids))
+    current = sb.tenants[sb.tenant_ids[0]].ctx.year_of(sb.clock.today()).id
+    assert set(file_ids) == {
+        r["FileId"]
+        for r in sb.tenants[sb.tenant_ids[0]].files.connection_rows(
+            "voucherfileconnections", current
+        )
+    }
+
+
 def test_downloads_equal_the_sandbox_bytes_and_a_second_run_fetches_nothing(make_sandbox, tmp_path):
     sb = make_sandbox(seed=6, scale="small", rate_limit=False)
     folder = tmp_path / "files"

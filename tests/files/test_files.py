@@ -11,6 +11,7 @@ from fortnox_sandbox.files import file_bytes, preview_bytes
 from scripts.endpoints import is_read_only
 from tap_fortnox.streams import STREAM_TYPES
 from tap_fortnox.tap import TapFortnox
+from tap_fortnox.urls import api_root
 from tests.helpers.tapsync import expected_keys, record_key, run_cli, run_tap, write_inputs
 from tests.resilience.test_config_mistakes import assert_one_clear_failure
 
@@ -227,3 +228,10 @@ def test_the_read_only_rule_refuses_actions_and_writes():
     assert not is_read_only("PUT", "/3/invoices/12/bookkeep")
     assert not is_read_only("POST", "/3/archive")
     assert not is_read_only("GET", "/3/nosuchthing")
+
+
+def test_api_root_is_api_url_without_its_version():
+    assert api_root("https://api.fortnox.se/3") == "https://api.fortnox.se"
+    assert api_root("https://api.fortnox.se/3/") == "https://api.fortnox.se"
+    assert api_root("http://127.0.0.1:8080/proxy/3") == "http://127.0.0.1:8080/proxy"
+    assert api_root("https://api.fortnox.se/v3") == "https://api.fortnox.se/v3"

@@ -160,6 +160,8 @@ UNDOCUMENTED: dict[str, dict[str, dict[str, Any]]] = {
     "invoice_rows": {"Cost": NUMBER},
     "order_rows": {"Cost": NUMBER},
     "articles": {"CommodityCode": STRING},
+    # softwerkab/fortnox-csharp-api-sdk #297 and #332: the file's name, in list items too.
+    "voucher_file_connections": {"Name": STRING},
 }
 
 
@@ -300,7 +302,12 @@ def stream_source_schema(spec: Spec, stream: type[FortnoxStream]) -> dict[str, A
         parent = stream.parent_stream_type
         if not (isinstance(parent, type) and issubclass(parent, DocumentStream)):
             raise SpecError(f"{stream.name}: a row stream needs a DocumentStream parent")
-        detail = stream_detail_schema(spec, parent)
+        if parent.detail_path:
+            detail = stream_detail_schema(spec, parent)
+        else:  # one object per response (a folder with its files)
+            detail = spec.member(
+                spec.get_response("/3" + parent.path), parent.detail_key or "", parent.name
+            )
         return spec.member(detail, parent.rows_key, f"{parent.name} rows")
     api_path = spec_path(stream.path)
     if stream.path.startswith("/api/"):
@@ -355,11 +362,15 @@ def generate(spec: Spec, stream: type[FortnoxStream]) -> dict[str, Any]:
         assert parent is not None
         parent_props = generate(spec, parent)["properties"]
         for key in parent.primary_keys:
-            extra[stream.parent_key_names.get(key, key)] = copy.deepcopy(parent_props[key])
-        extra[ROW_INDEX] = {
-            "type": ["integer"],
-            "description": "1-based position of the row in its document",
-        }
+            name = getattr(stream, "parent_key_names", {}).get(key, key)
+            if name in stream.primary_keys:  # a folder's files are keyed by their own id
+                extra[name] = copy.deepcopy(parent_props[key])
+        if ROW_INDEX in stream.primary_keys:
+            extra[ROW_INDEX] = {
+                "type": ["integer"],
+                "description": "1-based position of the row in its document",
+            }
+    extra.update(copy.deepcopy(getattr(stream, "tap_fields", {})))  # fields the tap adds
     for fortnox_name, schema in UNDOCUMENTED.get(stream.name, {}).items():
         extra[snake_case(fortnox_name)] = {
             **schema,

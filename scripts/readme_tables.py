@@ -3,6 +3,8 @@
 - Streams: one row per stream class registered by ``TapFortnox`` (name, primary key, replication
   method, the Fortnox scope it needs, its parent stream).
 - Settings: the settings table of ``tap-fortnox --about --format markdown``.
+- Endpoints (in docs/streams.md): every list GET of Fortnox's OpenAPI document, with the
+  streams that read it or why it is left out (tests/helpers/endpoints.py).
 
 Each table sits between ``<!-- BEGIN name ... -->`` and ``<!-- END name -->`` in README.md.
 
@@ -19,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from scripts.plugin_settings import ROOT, about
+from tests.helpers.endpoints import endpoints_markdown
 
 README = ROOT / "README.md"
+STREAMS_DOC = ROOT / "docs" / "streams.md"
 
 
 def stream_rows() -> list[dict[str, str]]:
@@ -97,20 +101,31 @@ def rendered(readme: Path = README) -> tuple[str, str]:
     return current, fresh
 
 
+def rendered_streams_doc() -> tuple[str, str]:
+    """(current docs/streams.md, with a fresh endpoints table)."""
+    current = STREAMS_DOC.read_text()
+    return current, render(current, {"endpoints": endpoints_markdown()})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether it is stale")
     parser.add_argument("--readme", type=Path, default=README, help="the file (README.md)")
     args = parser.parse_args(argv)
-    current, fresh = rendered(args.readme)
-    if current == fresh:
-        return 0
-    if args.check:
-        print(f"{args.readme.name} tables are stale: run `python -m scripts.readme_tables`")
-        return 1
-    args.readme.write_text(fresh)
-    print(f"{args.readme.name} tables updated")
-    return 0
+    stale = 0
+    for path, (current, fresh) in (
+        (args.readme, rendered(args.readme)),
+        (STREAMS_DOC, rendered_streams_doc()),
+    ):
+        if current == fresh:
+            continue
+        stale += 1
+        if args.check:
+            print(f"{path.name} tables are stale: run `python -m scripts.readme_tables`")
+        else:
+            path.write_text(fresh)
+            print(f"{path.name} tables updated")
+    return 1 if stale and args.check else 0
 
 
 if __name__ == "__main__":

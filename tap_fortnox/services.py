@@ -2,7 +2,7 @@
 `/3/`, other conventions, declared by `ServiceEndpoint` so their streams stay declarative.
 
 - Base: the host of `api_url` (`https://api.fortnox.se/3` -> `https://api.fortnox.se`);
-  `services_url` is the one place that derives it, so a sandbox's `api_url` works too.
+  `urls.api_root` is the one place that derives it, so a sandbox's `api_url` works too.
 - Lists: a bare JSON array of camelCase objects (the OpenAPI document declares no wrapper and
   no paging parameters). Whether the real API wraps or pages them is uncertain, so the tap takes
   a list wherever the body holds one and follows whatever paging a response shows (`Link:
@@ -28,18 +28,12 @@ from tap_fortnox.errors import FortnoxAPIError
 from tap_fortnox.paging import has_next_page, page_info
 from tap_fortnox.responses import get_ci, json_body, request_path
 from tap_fortnox.sdk import override
+from tap_fortnox.urls import api_root
 
-API_VERSION_SUFFIX = "/3"
 # Keys a wrapped list could sit under (none is documented; see the module doc).
 WRAPPED_LIST_KEYS = ("items", "content", "data", "results")
 
 PageToken = dict[str, str]
-
-
-def services_url(api_url: str) -> str:
-    """The host the `/api/...` families live at: `api_url` without its trailing `/3`."""
-    base = str(api_url).rstrip("/")
-    return base[: -len(API_VERSION_SUFFIX)] if base.endswith(API_VERSION_SUFFIX) else base
 
 
 def list_items(body: Any, records_key: str | None = None) -> list[Any] | None:
@@ -93,7 +87,7 @@ class ServiceEndpoint(FortnoxStream):
     @property
     @override
     def url_base(self) -> str:
-        return services_url(self.config["api_url"])
+        return api_root(self.config["api_url"])
 
     @property
     @override

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
 
+from tap_fortnox.downloads import folder_problem
 from tap_fortnox.incremental import parse_timestamp
 from tap_fortnox.tenants import parse_shard
 
@@ -270,6 +271,29 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "download_folder",
+        th.StringType,
+        title="Download folder",
+        description=(
+            "A folder on this machine to save the files of the archive and the inbox in "
+            "(streams archive_files, inbox_files): each once, as <folder>/<tenant id>/<file "
+            "id>, with the record's local_path and sha256 set. Files saved by an earlier run "
+            "are not fetched again. Unset: metadata only."
+        ),
+    ),
+    th.Property(
+        "download_invoice_pdfs",
+        th.BooleanType,
+        default=False,
+        title="Download invoice PDFs",
+        description=(
+            "With download_folder: save each invoice's PDF once, as <folder>/<tenant id>/"
+            "invoices/<document number>.pdf (the invoices stream's pdf_local_path and "
+            "pdf_sha256), through Fortnox's preview, which marks nothing (print would mark the "
+            "invoice printed). One request per invoice not downloaded before."
+        ),
+    ),
+    th.Property(
         "emit_activate_version_messages",
         th.BooleanType,
         default=False,
@@ -449,6 +473,12 @@ def config_errors(config: Mapping[str, Any], stream_names: Iterable[str]) -> lis
     blank = [v for v in config.get("tenant_ids") or () if not str(v).strip()]
     if blank:
         errors.append("Config error: tenant_ids holds an empty tenant id")
+    folder = config.get("download_folder")
+    problem = folder_problem(folder) if folder not in (None, "") else None
+    if problem:
+        errors.append(f"Config error: download_folder {str(folder)[:80]!r}: {problem}")
+    if config.get("download_invoice_pdfs") and folder in (None, ""):
+        errors.append("Config error: download_invoice_pdfs is on but download_folder is not set")
     unknown = sorted(set(config.get("list_only_streams") or ()) - set(stream_names))
     if unknown:
         errors.append(

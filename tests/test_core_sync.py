@@ -14,6 +14,7 @@ from tap_fortnox.client import FortnoxStream
 from tap_fortnox.documents import RowStream
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.streams.files import FileAttachmentsStream
 from tap_fortnox.tap import TapFortnox
 from tests.helpers import tapsync
 from tests.helpers.ledger import expected_balances
@@ -37,6 +38,12 @@ def bodies_of(sandbox, stream: FortnoxStream) -> list[dict]:
 def expected_records(sandbox, tap: TapFortnox, stream: FortnoxStream) -> list[dict]:
     """The sandbox's data as the stream should emit it, normalised by the tap's own normaliser."""
     tenant = sandbox.tenant_ids[0]
+    if tapsync.tree_area(stream) is not None:  # the archive's and the inbox's folders, files
+        raw = tapsync.tree_records(sandbox, stream)
+        return [{**stream.normalizer(r), "tenant_id": tenant} for r in raw]
+    if isinstance(stream, FileAttachmentsStream):  # the attachments API's links
+        raw = sandbox.expected("attachments")
+        return [{**stream.normalizer(r), "tenant_id": tenant} for r in raw]
     if isinstance(stream, FedStream):  # balances: worked out from the vouchers' JSON rows
         return [
             {**stream.normalizer(r), "tenant_id": tenant}

@@ -45,3 +45,27 @@ def test_render_replaces_only_the_marked_blocks(tmp_path):
         f"middle\n<!-- BEGIN settings: y -->\n{block(current, 'settings')}<!-- END settings -->\n"
         "outro\n"
     )
+
+
+def test_endpoints_table_in_docs_is_current():
+    doc = README.parent / "docs" / "streams.md"
+    assert "<!-- BEGIN endpoints" in doc.read_text()
+    result = run_script("readme_tables", "--check")  # checks docs/streams.md's table too
+    assert "streams.md" not in result.stdout, (
+        "docs/streams.md is stale: run `python -m scripts.readme_tables`"
+    )
+
+
+def test_endpoints_table_names_a_reader_or_a_reason_for_every_list_get():
+    from tests.helpers.endpoints import endpoint_rows, list_gets
+
+    rows = endpoint_rows()
+    assert [row["path"] for row in rows] == list_gets()
+    assert len(rows) == 89  # the vendored document's list GETs (issue #19)
+    for row in rows:
+        assert bool(row["streams"]) != bool(row["reason"]), row
+    by_path = {row["path"]: row for row in rows}
+    assert by_path["/3/invoices"]["streams"] == "invoices"
+    assert by_path["/3/invoices/{DocumentNumber}/print"]["reason"].startswith("an action")
+    assert by_path["/3/me"]["reason"].startswith("the caller's own user")
+    assert "developer-only" in by_path["/api/integration-developer/ratings-v1"]["reason"]

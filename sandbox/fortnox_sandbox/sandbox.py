@@ -19,8 +19,9 @@ from .http.server import make_server
 from .http.services import SERVICE_RESOURCES, SERVICE_SCOPES, Services
 from .model.clock import Clock, local
 from .model.context import Urls
+from .model.files import all_attachments
 from .model.lru import Lru
-from .model.resources import ALL_SCOPES, RESOURCES, SINGLES
+from .model.resources import ALL_SCOPES, FILE_AREAS, RESOURCES, SINGLES
 from .model.scales import SCALES
 from .model.shape import fields
 from .model.spec_fields import SCHEMAS
@@ -201,10 +202,18 @@ class Sandbox:
 
     # -- data
     def expected(self, resource: str, tenant_id: str | None = None) -> list[dict]:
-        """Every current record of `resource` as its detail body (all financial years, in order)."""
+        """Every current record of `resource` as its detail body (all financial years, in order).
+        For the folder trees: "archive/folders" (each with its path and parent's id, without its
+        files), "archive/files" (each with its folder's id), and the same for "inbox"."""
         tenant = self._tenant(tenant_id)
         if resource in SERVICE_RESOURCES:  # warehouse and time reporting, by stream name
             return self.services.expected(resource, tenant)
+        area, _, part = resource.partition("/")
+        if resource == "attachments":  # the attachments API's links, every entity type
+            return all_attachments(tenant)
+        if area in FILE_AREAS and part in ("folders", "files"):
+            files = tenant.files
+            return files.all_folders(area) if part == "folders" else files.all_files(area)
         if resource in SINGLES:
             return [tenant.single(resource)]  # type: ignore[list-item]
         if not tenant.has(resource):

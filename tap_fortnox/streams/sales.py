@@ -6,8 +6,14 @@ Full detail records everywhere (list items are partial), incremental on `lastmod
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from singer_sdk.helpers.types import Context
+
+from tap_fortnox import downloads
 from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID, FortnoxStream
 from tap_fortnox.documents import DocumentStream, RowStream
+from tap_fortnox.sdk import override
 
 
 class CustomersStream(FortnoxStream):
@@ -50,6 +56,16 @@ class InvoicesStream(DocumentStream):
     rows_key = "InvoiceRows"
     primary_keys = (TENANT_ID, "document_number")
     replication_key = SYNC_STARTED_AT
+    tap_fields: ClassVar[dict[str, dict[str, Any]]] = downloads.PDF_FIELDS
+
+    @override
+    def post_process(
+        self, row: dict[str, Any], context: Context | None = None
+    ) -> dict[str, Any] | None:
+        record = super().post_process(row, context)
+        if record is not None:  # the PDF, with download_invoice_pdfs (downloads.py)
+            downloads.attach_invoice_pdf(self, record)
+        return record
 
 
 class InvoiceRowsStream(RowStream):

@@ -18,6 +18,7 @@ from tap_fortnox.normalize import snake_case
 from tap_fortnox.responses import get_ci
 from tap_fortnox.sie_ledger import FedStream
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.streams.files import FileAttachmentsStream, FolderFilesStream, FolderTreeStream
 from tests.harness.meltano_harness import SandboxProcess
 from tests.helpers.ledger import expected_balances
 
@@ -52,7 +53,13 @@ def resource_of(cls: type[FortnoxStream]) -> str:
 def streams() -> list[Stream]:
     out = []
     for cls in STREAM_TYPES:
-        if issubclass(cls, FedStream):  # balances, from the vouchers' SIE files
+        if issubclass(cls, (FolderTreeStream, FolderFilesStream)):  # the archive, the inbox
+            tree = cls.parent_stream_type if issubclass(cls, FolderFilesStream) else cls
+            part = "files" if issubclass(cls, FolderFilesStream) else "folders"
+            out.append(Stream(cls, f"{resource_of(tree)}/{part}"))
+        elif issubclass(cls, FileAttachmentsStream):  # links of several document types
+            out.append(Stream(cls, "attachments"))
+        elif issubclass(cls, FedStream):  # balances, from the vouchers' SIE files
             out.append(Stream(cls, "vouchers", cls.parent_stream_type))
         elif issubclass(cls, RowStream):
             parent = cls.parent_stream_type

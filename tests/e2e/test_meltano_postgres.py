@@ -41,7 +41,13 @@ SNAKE = re.compile(r"^_?[a-z][a-z0-9_]*$")
 TOUCHED = {"customers": 3, "articles": 2, "invoices": 3, "vouchers": 3, "supplierinvoices": 2}
 CREATED = {"customers": 2, "invoices": 2}
 # ... deleted, documents edited (their last row removed), and a field Fortnox starts sending.
-DELETED = {"suppliers": 1, "units": 1, "invoicepayments": 1}
+DELETED = {
+    "suppliers": 1,
+    "units": 1,
+    "invoicepayments": 1,
+    "voucherfileconnections": 1,
+    "supplierinvoicefileconnections": 1,
+}
 EDITED = {"orders": 2}
 ADDED_FIELD = ("projects", "ProjectManager", "Anna Lind")
 LIVE = '"_sdc_deleted_at" is null'  # target-postgres keeps tombstones as soft deletes

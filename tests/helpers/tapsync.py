@@ -35,13 +35,14 @@ from typing import Any
 
 from fortnox_sandbox import Sandbox
 from fortnox_sandbox.http.api import Api
-from fortnox_sandbox.model.resources import RESOURCES, SINGLES
+from fortnox_sandbox.model.resources import FILE_AREAS, RESOURCES, SINGLES
 from tap_fortnox.client import TENANT_ID, YEAR, FortnoxStream
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.incremental import STOCKHOLM
 from tap_fortnox.normalize import snake_case
 from tap_fortnox.services import ServiceEndpoint
 from tap_fortnox.sie_ledger import SOURCE_DETAILS, FedStream, LedgerStream
+from tap_fortnox.streams.files import FileAttachmentsStream, FolderFilesStream, FolderTreeStream
 from tap_fortnox.streams.time_reporting import AHEAD_DAYS, WINDOW_DAYS, DateWindowStream
 from tap_fortnox.tap import TapFortnox
 from tap_fortnox.writer import FortnoxWriter
@@ -93,7 +94,31 @@ def is_served(sb: Sandbox, tap: TapFortnox, stream: FortnoxStream) -> bool:
     tenant = sb.tenants[sb.tenant_ids[0]]
     if is_service(stream):
         return True
-    return resource is not None and (resource in SINGLES or tenant.has(resource))
+    return resource is not None and (
+        resource in SINGLES
+        or resource in FILE_AREAS
+        or tenant.has(resource)
+        or isinstance(stream, FileAttachmentsStream)
+    )
+
+
+def tree_area(stream: FortnoxStream) -> str | None:
+    """The folder tree ("archive", "inbox") a folder or file stream reads; None for others."""
+    tree = stream.parent_stream_type if isinstance(stream, FolderFilesStream) else type(stream)
+    if tree is not None and issubclass(tree, FolderTreeStream):
+        return tree.path.strip("/")
+    return None
+
+
+def tree_records(sb: Sandbox, stream: FortnoxStream, tenant_id: str | None = None) -> list[dict]:
+    """The raw records a folder stream (every folder) or a file stream (every file, with its
+    folder's id) must emit, from the sandbox's tree."""
+    area = tree_area(stream)
+    assert area is not None
+    files = sb.tenants[tenant_id or sb.tenant_ids[0]].files
+    if isinstance(stream, FolderFilesStream):
+        return files.all_files(area)
+    return files.all_folders(area)
 
 
 def served_streams(sb: Sandbox, tap: TapFortnox) -> list[str]:
@@ -134,6 +159,7 @@ def minimum_requests(
     `lastmodified`; others must be listed in full.
     """
     needs: dict[str, Need] = {}
+    extra: dict[str, Need] = {}  # requests one stream makes of another's resource
     for name in streams:
         stream = tap.streams[name]
         resource = resource_of(stream)
@@ -141,6 +167,12 @@ def minimum_requests(
             continue  # rows come with their documents' details
         if resource in SINGLES:
             needs[resource] = Need(1, 0)
+            continue
+        if resource in FILE_AREAS:  # one request per folder
+            needs[resource] = Need(len(tree_records(sb, stream, tenant_id)), 0)
+            continue
+        if isinstance(stream, FileAttachmentsStream):
+            extra.update(attachments_need(sb, stream, tenant_id))
             continue
         if is_service(stream):
             need = service_need(sb, tap, stream, since, tenant_id)
@@ -161,6 +193,27 @@ def minimum_requests(
         needs[resource] = Need(lists, details)
         if files:
             needs["sie/4"] = Need(0, files)  # one SIE file per financial year with changes
+    for resource, more in extra.items():
+        had = needs.get(resource, Need(0, 0))
+        needs[resource] = Need(had.lists + more.lists, had.details + more.details)
+    return needs
+
+
+def attachments_need(
+    sb: Sandbox, stream: FileAttachmentsStream, tenant_id: str | None
+) -> dict[str, Need]:
+    """The attachments API answers for the documents it is asked about: every document type's
+    list pages (counted with that type's resource), then one request per `attachment_batch`
+    documents."""
+    needs: dict[str, Need] = {}
+    batches = 0
+    for list_path, *_rest in stream.entities.values():
+        resource = list_path.strip("/")
+        ((_year, coll),) = _collections(sb, resource, tenant_id)
+        total = coll.select().total
+        needs[resource] = Need(max(1, math.ceil(total / stream.page_size)), 0)
+        batches += math.ceil(total / stream.attachment_batch)
+    needs[resource_of(stream) or ""] = Need(0, batches)
     return needs
 
 
@@ -241,7 +294,7 @@ def api_requests_by_resource(sb: Sandbox, resources: Iterable[str]) -> Counter[s
     for path, n in by_path.items():
         if not path.startswith(("/3/", "/api/")):
             continue
-        rest = path.removeprefix("/3").strip("/")
+        rest = path[3:].strip("/") if path.startswith("/3/") else path.strip("/")
         match = next((r for r in known if rest == r or rest.startswith(r + "/")), rest)
         counts[match] += n
     return counts
@@ -296,6 +349,14 @@ def expected_keys(
     if isinstance(stream, FedStream):  # balances, worked out from the vouchers' rows
         for record in expected_balances(sb, tenant_id)[name]:
             keys[record_key(stream, {**record, TENANT_ID: tenant_id})] += 1
+        return keys
+    if isinstance(stream, FileAttachmentsStream):
+        for raw in sb.expected("attachments", tenant_id):
+            keys[_raw_key(stream, raw, tenant_id, 0, {})] += 1
+        return keys
+    if tree_area(stream) is not None:
+        for raw in tree_records(sb, stream, tenant_id):
+            keys[_raw_key(stream, raw, tenant_id, 0, {})] += 1
         return keys
     if isinstance(stream, RowStream):
         parent = parent_of(tap, stream)

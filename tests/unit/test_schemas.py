@@ -9,6 +9,7 @@ import pytest
 from tap_fortnox.client import SYNC_STARTED_AT, TENANT_ID
 from tap_fortnox.documents import ROW_INDEX, RowStream
 from tap_fortnox.streams import STREAM_TYPES
+from tap_fortnox.streams.files import FolderFilesStream
 from tests.helpers.repo import SCHEMA_DIR, SPEC_PATH, run_script
 
 BY_NAME = {stream.name: stream for stream in STREAM_TYPES}
@@ -58,7 +59,10 @@ def test_keys_first_non_null_and_required(stream_type):
             assert "null" in prop.get("type", ["null"]), name  # everything else nullable
     if stream_type.replication_key:
         assert props[SYNC_STARTED_AT]["format"] == "date-time"
-    if issubclass(stream_type, RowStream):
+    if issubclass(stream_type, FolderFilesStream):  # a folder's files: keyed by their own id
+        assert keys == [TENANT_ID, "id"]
+        assert "folder_id" in props
+    elif issubclass(stream_type, RowStream):
         parent = stream_type.parent_stream_type
         names = stream_type.parent_key_names  # the parent's key as the rows name it
         assert keys == [*(names.get(key, key) for key in parent.primary_keys), ROW_INDEX]

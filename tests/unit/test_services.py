@@ -8,7 +8,8 @@ import json
 import pytest
 import requests
 
-from tap_fortnox.services import ServicePaginator, list_items, services_url
+from tap_fortnox.services import ServicePaginator, list_items
+from tap_fortnox.urls import api_root
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ from tap_fortnox.services import ServicePaginator, list_items, services_url
     ],
 )
 def test_services_live_at_the_host_of_api_url(api_url, base):
-    assert services_url(api_url) == base
+    assert api_root(api_url) == base
 
 
 def test_a_list_is_found_bare_or_wrapped():

@@ -13,8 +13,15 @@ from datetime import date
 from typing import Any
 
 from fortnox_sandbox.model.clock import Clock, parse_date, parse_lastmodified
+from fortnox_sandbox.model.files import (
+    ATTACHED_TO,
+    ATTACHMENTS_PATH,
+    area_response,
+    attachments_response,
+    preview_response,
+)
 from fortnox_sandbox.model.lru import Lru
-from fortnox_sandbox.model.resources import RESOURCES, SINGLES, Resource
+from fortnox_sandbox.model.resources import FILE_AREAS, RESOURCES, SINGLES, Resource
 from fortnox_sandbox.model.shape import project
 from fortnox_sandbox.model.sie_export import SieExport
 from fortnox_sandbox.model.store import Collection, Ranges, Selection, Source, intersect
@@ -88,10 +95,22 @@ class Api:
         except BadRequest as exc:
             return self.error(exc.code, exc.detail, exc.status)
 
+    @staticmethod
+    def serves(path: str) -> bool:
+        """Whether a path outside `/3/` is this API's (the attachments API); the other `/api/`
+        families are services.py's."""
+        return path.rstrip("/") == ATTACHMENTS_PATH
+
     # -- routing
     def _get(
         self, tenant: Tenant, path: str, query: dict[str, str], scopes: frozenset[str]
     ) -> Result:
+        if self.serves(path):
+            kind = {k.lower(): v for k, v in query.items()}.get("entitytype", "")
+            res = RESOURCES.get(ATTACHED_TO.get(kind, "invoices"))
+            self._check_scope(tenant, res.scope if res else "invoice", scopes)
+            status, body = attachments_response(tenant, {k.lower(): v for k, v in query.items()})
+            return Result(status, body)
         rest = path[len("/3/") :].strip("/") if path.startswith("/3/") else ""
         query = {k.lower(): v for k, v in query.items()}
         if rest in SINGLES:
@@ -101,6 +120,12 @@ class Api:
         segments = rest.split("/") if rest else []
         if segments and segments[0] == "sie":
             return self._sie(tenant, path, segments[1:], query, scopes)
+        if segments and segments[0] in FILE_AREAS:
+            self._check_scope(tenant, FILE_AREAS[segments[0]], scopes)
+            return self._file(area_response(tenant, segments[0], segments[1:], query), path)
+        if len(segments) == 3 and segments[0] == "invoices" and segments[2] == "preview":
+            self._check_scope(tenant, RESOURCES["invoices"].scope, scopes)
+            return self._file(preview_response(tenant, segments[1]), path)
         # A two-segment resource ("assets/types") before the one of its first segment.
         named = "/".join(segments[:2])
         depth = 2 if named in RESOURCES else 1
@@ -124,6 +149,14 @@ class Api:
         if res.name == "prices" and len(tail) == 2:
             key += "/0"
         return self._detail(tenant, res, key, query)
+
+    @staticmethod
+    def _file(found: tuple[str, Any] | None, path: str) -> Result:
+        """A folder (JSON) or a file's bytes from files.py; 404 when there is none."""
+        if found is None:
+            raise BadRequest(errors.NOT_FOUND, f"okänd sökväg {path}", 404)
+        content_type, body = found
+        return Result(200, body if isinstance(body, bytes) else dumps(body), content_type)
 
     def _check_scope(self, tenant: Tenant, scope: str, scopes: frozenset[str]) -> None:
         if scope in self.settings.missing_scopes.get(tenant.tenant_id, ()):

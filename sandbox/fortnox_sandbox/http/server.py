@@ -153,7 +153,10 @@ def send_stream(
 def dispatch(sb: Site, handler: BaseHTTPRequestHandler, method: str) -> None:
     split = urlsplit(handler.path)
     path = split.path
-    query = dict(parse_qsl(split.query, keep_blank_values=True))
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(split.query, keep_blank_values=True):
+        # a repeated parameter (an exploded array: entityid=1&entityid=2) as "1,2"
+        query[key] = f"{query[key]},{value}" if key in query else value
     length = int(handler.headers.get("Content-Length") or 0)
     body = handler.rfile.read(length) if length else b""
     if path.startswith("/_sandbox/"):
@@ -164,7 +167,7 @@ def dispatch(sb: Site, handler: BaseHTTPRequestHandler, method: str) -> None:
     damage = None  # a fault that damages the reply's body: "malformed" or "truncated"
     if fault is not None:
         if fault.kind == "drop":
-            sb.request_counts.count(path, 0)
+            sb.request_counts.count(path, 0, method=method)
             handler.close_connection = True
             with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
@@ -172,7 +175,7 @@ def dispatch(sb: Site, handler: BaseHTTPRequestHandler, method: str) -> None:
         if fault.kind == "slow":
             time.sleep(fault.delay)
         elif fault.kind == "status":
-            sb.request_counts.count(path, fault.status)
+            sb.request_counts.count(path, fault.status, method=method)
             send(
                 handler,
                 fault.status,
@@ -180,13 +183,13 @@ def dispatch(sb: Site, handler: BaseHTTPRequestHandler, method: str) -> None:
             )
             return
         elif fault.kind == "html503":
-            sb.request_counts.count(path, 503)
+            sb.request_counts.count(path, 503, method=method)
             send(handler, 503, HTML_503, "text/html")
             return
         else:
             damage = fault.kind
     status, payload, content_type, headers, tenant = _route(sb, handler, method, path, query, body)
-    sb.request_counts.count(path, status, tenant)
+    sb.request_counts.count(path, status, tenant, method)
     if callable(payload):
         send_stream(handler, status, payload(damage), content_type, damage == "truncated")
         return
@@ -257,7 +260,7 @@ def _route(
             detail = f"{method} stöds inte, sandlådan är skrivskyddad"
             body_out = errors.error_body(errors.METHOD_NOT_ALLOWED, detail, pascal)
             return 405, body_out, "application/json", (), info.tenant_id
-        if path.startswith("/api/"):  # warehouse and time reporting (services.py)
+        if path.startswith("/api/") and not sb.api.serves(path):  # warehouse, time reporting
             reply = sb.services.get(sb.tenants[info.tenant_id], path, query, info.scopes)
             return reply.status, reply.body, "application/json", reply.headers, info.tenant_id
         result = sb.api.get(sb.tenants[info.tenant_id], path, query, info.scopes)

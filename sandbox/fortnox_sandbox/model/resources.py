@@ -431,6 +431,40 @@ RESOURCES: dict[str, Resource] = {
             schema="Asset",
             list_schema="ListAsset",
         ),
+        # File connections (files.py builds their rows from the records they connect).
+        _r(
+            "voucherfileconnections",
+            "VoucherFileConnection",
+            "FileId",
+            "connectfile",
+            list_schema="VoucherFileConnection",
+            lastmodified=False,
+            per_year=True,
+        ),
+        _r(
+            "supplierinvoicefileconnections",
+            "SupplierInvoiceFileConnection",
+            "FileId",
+            "connectfile",
+            list_schema="SupplierInvoiceFileConnection",
+            lastmodified=False,
+        ),
+        _r(
+            "articlefileconnections",
+            "ArticleFileConnection",
+            "FileId",
+            "connectfile",
+            list_schema="ArticleFileConnectionListItem",
+            lastmodified=False,
+        ),
+        _r(
+            "assetfileconnections",
+            "AssetFileConnection",
+            "FileId",
+            "connectfile",  # [U]: perhaps "assets"
+            lastmodified=False,
+            list_schema="AssetFileConnection",
+        ),
     )
 }
 
@@ -442,6 +476,13 @@ SINGLES: dict[str, tuple[str, str, str]] = {
     "me": ("MeInformation", "Me", "profile"),
 }
 
+# Folder trees served by files.py (not list resources): path -> scope.
+FILE_AREAS: dict[str, str] = {"archive": "archive", "inbox": "inbox"}
+
 ALL_SCOPES = tuple(
-    sorted({r.scope for r in RESOURCES.values()} | {s for _, _, s in SINGLES.values()})
+    sorted(
+        {r.scope for r in RESOURCES.values()}
+        | {s for _, _, s in SINGLES.values()}
+        | set(FILE_AREAS.values())
+    )
 )

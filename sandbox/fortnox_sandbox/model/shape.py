@@ -17,13 +17,15 @@ from typing import Any
 from .spec_fields import SCHEMAS
 
 # Fields the real API sends that its OpenAPI document lacks (schema -> field -> type code). The
-# sandbox sends them in detail bodies (not list items), so a tap must not drop fields its own
-# schema lacks.
+# sandbox sends them in bodies of that schema: detail bodies, and list items whose schema is the
+# detail's (file connections), so a tap must not drop fields its own schema lacks.
 UNDOCUMENTED: dict[str, dict[str, str]] = {
     "Invoice": {"InvoiceReference": "s"},
     "Invoice_InvoiceRow": {"Cost": "n"},
     "Order_OrderRow": {"Cost": "n"},
     "Article": {"CommodityCode": "s"},
+    # softwerkab/fortnox-csharp-api-sdk #297, #332: in list items too
+    "VoucherFileConnection": {"Name": "s"},
 }
 
 # Fields whose empty value Fortnox sends as null rather than "" (both occur in the real API).
@@ -183,7 +185,7 @@ def project(detail: dict[str, Any], schema: str, renames: dict[str, Any] | None 
     """
     renames = renames or {}
     values = {}
-    for field in SCHEMAS[schema]:
+    for field in fields(schema):
         source = renames.get(field, field)
         if callable(source):
             values[field] = source(detail)

@@ -37,6 +37,7 @@ from fortnox_sandbox.generators.sales import (
 
 from . import ledger
 from .context import Context, FinancialYear, Urls
+from .files import CONNECTIONS, Files
 from .lru import Lru
 from .resources import RESOURCES, SINGLES
 from .scales import Scale
@@ -63,7 +64,8 @@ class Tenant:
         self.company = reg.CompanyProfile(self.ctx)
         self._collections: dict[tuple[str, int], Collection] = {}
         self._extras: dict[str, ExtraFields] = {}  # per resource, for all its collections
-        self._lock = threading.Lock()
+        # Reentrant: a file connection's collection is built from the collections it connects.
+        self._lock = threading.RLock()
         self.ledger_sums = ledger.SumsCache()  # per-year sums of voucher rows (SIE balances)
         ctx = self.ctx
         self.customers = CustomerSource(ctx)
@@ -174,6 +176,11 @@ class Tenant:
                 "predefinedvoucherseries", reg.PREDEFINED_VOUCHER_SERIES, ("Name", "VoucherSeries")
             ),
         }
+        self.files = Files(self)
+        for name in CONNECTIONS:
+            self._factories[name] = lambda y, name=name: self._static(
+                name, self.files.connection_rows(name, y)
+            )
 
     # -- sources
     def _fy(self, year: int) -> FinancialYear:

@@ -7,7 +7,7 @@
 -- depends_on: {{ ref('fortnox__ap_aging') }}
 {%- endif %}
 {%- set rows = source('fortnox', 'voucher_rows') -%}
-{%- set row_columns = adapter.get_columns_in_relation(rows) | map(attribute='name') | map('lower') | list if execute else [] -%}
+{%- set row_columns = adapter.get_columns_in_relation(rows) | map(attribute='name') | map('lower') | list if execute else [] %}
 with gone_rows as (
     select cast(tenant_id as varchar) as tenant_id, cast(year as integer) as year,
         cast(voucher_series as varchar) as voucher_series,

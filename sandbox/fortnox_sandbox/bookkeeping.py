@@ -4,7 +4,13 @@ The vouchers of a year are series A (manual bookings) followed by the vouchers t
 create: B for each customer invoice, C for each customer payment, D for each supplier invoice,
 E for each supplier payment of that year. B/C/D/E voucher n of a year is the n-th document of
 that year in its ledger, so documents and vouchers refer to each other exactly, and every
-voucher's debits equal its credits (over its rows that are not removed).
+voucher's debits equal its credits (over its rows that are not removed). Series K follows from
+the others: VAT settlements and payments, the year-end closing, the result moved to retained
+earnings (yearend, which also gives every year's opening balances).
+
+A customer invoice books its total in SEK (the total at its rate, rounded) on 1510, its revenue
+rows on 3xxx, its VAT on 2611/2621/2631 and what rounding leaves on 3740; its payment clears the
+same amount from 1510 to the bank. A supplier invoice's rows (purchasing) credit 2440 likewise.
 
 Invoice vouchers carry the invoice's cost centre and project on their revenue rows, as Fortnox
 books them. Some manual vouchers have rows with cost centres, projects and texts that SIE must
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import bas
+from . import bas, yearend
 from .clock import day_start
 from .context import Context, FinancialYear, Timeline
 from .detrand import money
@@ -30,6 +36,7 @@ from .registers import COST_CENTERS, VOUCHER_SERIES
 from .sales import InvoicePaymentSource, InvoiceSource
 from .shape import shape
 from .store import Record, Source, StaticSource
+from .yearend import BaseSums, Books, EntryDays
 
 # (description, account, VAT 25 % included) for manual vouchers
 MANUAL_KINDS = (
@@ -90,12 +97,12 @@ class Segment:
     series: str
     start: int  # first index in the ledger's own numbering
     count: int
-    timeline: Timeline
+    timeline: Timeline | EntryDays
     values: Callable[[int, int], dict]  # (ledger index, voucher number) -> voucher values
 
 
 class VoucherYearSource(Source):
-    """The vouchers of one financial year, series by series (A, B, C, D, E)."""
+    """The vouchers of one financial year, series by series (A, B, C, D, E, K)."""
 
     touch_field = "Comments"
     created_in_key_order = False  # created A vouchers come after series E
@@ -214,6 +221,7 @@ class Ledgers:
         self.sinvoices = supplier_invoices
         self.spayments = supplier_payments
         self.manual_timeline = ctx.timeline(ctx.scale.manual_vouchers)
+        self.books = Books(ctx, self.base_sums)
 
     @staticmethod
     def _range(timeline: Timeline, size: int, year: FinancialYear) -> tuple[int, int]:
@@ -222,6 +230,43 @@ class Ledgers:
         return lo, max(lo, hi)
 
     def year_source(self, year: FinancialYear) -> VoucherYearSource:
+        segments = self._generated(year)
+        days = EntryDays([day for day, _kind, _month in self.books.schedule(year)])
+        segments.append(Segment(yearend.SERIES, 0, days.n, days, self._entry(year)))
+        return VoucherYearSource(self.ctx, year, segments, self.manual)
+
+    def base_sums(self, year: FinancialYear) -> BaseSums:
+        """The sums of the year's generated vouchers (series A-E), built without shaping."""
+        out = BaseSums()
+        for seg in self._generated(year):
+            for j in range(seg.count):
+                voucher = seg.values(seg.start + j, j + 1)
+                day = voucher["TransactionDate"]
+                for row in voucher["VoucherRows"]:
+                    if not row["Removed"]:
+                        out.add(day, row["Account"], row["Debit"] - row["Credit"])
+        return out
+
+    def _entry(self, year: FinancialYear) -> Callable[[int, int], dict]:
+        def values(index: int, number: int) -> dict:
+            entry = self.books.entries(year)[index]
+            rows = [
+                vrow(account, debit=value) if value >= 0 else vrow(account, credit=-value)
+                for account, value in entry.rows
+            ]
+            return {
+                "Description": entry.description,
+                "ReferenceType": "MANUAL",
+                "TransactionDate": entry.day,
+                "VoucherNumber": number,
+                "VoucherRows": rows,
+                "VoucherSeries": yearend.SERIES,
+            }
+
+        return values
+
+    def _generated(self, year: FinancialYear) -> list[Segment]:
+        """The segments of series A-E: manual vouchers and those of the document ledgers."""
         segments = []
         for series, timeline, size, values in (
             ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
@@ -232,7 +277,7 @@ class Ledgers:
         ):
             lo, hi = self._range(timeline, size, year)
             segments.append(Segment(series, lo, hi - lo, timeline, values))
-        return VoucherYearSource(self.ctx, year, segments, self.manual)
+        return segments
 
     # -- voucher values per ledger
     def manual(self, index: int, number: int, day: date | None = None) -> dict:
@@ -304,10 +349,14 @@ class Ledgers:
             vrow(bas.OUTPUT_VAT_ACCOUNT[r], credit=to_sek(v, d.rate))
             for r, v in sorted(s.vat_by_rate.items())
         ]
-        if s.round_off > 0:
-            rows.append(vrow(bas.ROUNDING, credit=s.round_off))
-        elif s.round_off < 0:
-            rows.append(vrow(bas.ROUNDING, debit=-s.round_off))
+        # The receivable is the total at the invoice's rate (what the payment clears); a
+        # foreign invoice's rows, each converted, may differ from it by öre: rounding too.
+        receivable = to_sek(s.total, d.rate)
+        round_off = receivable - sum((r["Credit"] for r in rows), ZERO)
+        if round_off > 0:
+            rows.append(vrow(bas.ROUNDING, credit=round_off))
+        elif round_off < 0:
+            rows.append(vrow(bas.ROUNDING, debit=-round_off))
         rows = balance_with(rows, bas.RECEIVABLES, debit_side=True)
         return {
             "Description": f"Kundfaktura {d.number} {d.party.name}",
@@ -361,44 +410,11 @@ class Ledgers:
         }
 
 
-def opening_balances(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """Balance-sheet accounts brought into `year` (debit positive); they sum to zero."""
-    rnd = ctx.rng("balances", year.id)
-    out: dict[int, Decimal] = {}
-    for number, _text, _sru, _vat in bas.ACCOUNTS:
-        if number >= 3000 or number in (2099,):
-            continue
-        scale = Decimal(rnd.randint(5_000, 900_000))
-        if number < 2000:
-            out[number] = -scale / 3 if str(number).endswith("9") else scale
-        else:
-            out[number] = -scale / 2
-        out[number] = money(out[number])
-    out[2099] = -sum(out.values(), ZERO)
-    return out
-
-
-def brought_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """A generated year's opening balances; a year opened at runtime brings forward what the
-    year before it carries forward."""
-    before = ctx.year(year.id - 1)
-    if year.opened_at is None or before is None:
-        return opening_balances(ctx, year)
-    return carried_forward(ctx, before)
-
-
-def carried_forward(ctx: Context, year: FinancialYear) -> dict[int, Decimal]:
-    """What the following generated year brings forward; without one, the year's own opening
-    balances (so opening a year later leaves the accounts of existing years as they were)."""
-    following = ctx.year(year.id + 1)
-    if following is not None and following.opened_at is None:
-        return opening_balances(ctx, following)
-    return brought_forward(ctx, year)
-
-
-def accounts(ctx: Context, year: FinancialYear) -> StaticSource:
-    brought = brought_forward(ctx, year)
-    carried = carried_forward(ctx, year)
+def accounts(ctx: Context, year: FinancialYear, books: Books) -> StaticSource:
+    """The year's chart: each account's opening balance and what it carries forward (the
+    generated vouchers' closing balance, see yearend)."""
+    brought = books.opening(year)
+    carried = books.closing(year)
     records = []
     for number, text, sru, vat in bas.ACCOUNTS:
         values = {

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import bas
 from .context import Context
-from .detrand import money, whole
+from .detrand import CENT, money, whole
 from .documents import ZERO, booked_count, lock_reason, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
@@ -122,7 +122,9 @@ class SupplierInvoiceSource(TimedSource):
             day=self.timeline.day(pos),
             party=party,
             **_sums(costs, party),
-            rate=currency_rate(rnd, party.currency),
+            # Two decimals: the supplier invoice's CurrencyRate is a string of two (shape.num_str),
+            # and the debt in SEK must be its Total at the rate it shows.
+            rate=currency_rate(rnd, party.currency).quantize(CENT),
             external_number=str(rnd.randint(10_000, 9_999_999)),
         )
 
@@ -151,13 +153,15 @@ class SupplierInvoiceSource(TimedSource):
             sek = to_sek(p.vat, p.rate)
             debit_sek += sek
             rows.append(_row(bas.INPUT_VAT, sek, ZERO, p.vat, ZERO, code="VAT"))
-        if p.round_off > 0:
-            rows.append(_row(bas.ROUNDING, p.round_off, ZERO, p.round_off, ZERO, code="ROV"))
-            debit_sek += p.round_off
-        elif p.round_off < 0:
-            rows.append(_row(bas.ROUNDING, ZERO, -p.round_off, ZERO, -p.round_off, code="ROV"))
-            debit_sek += p.round_off
-        rows.insert(0, _row(bas.PAYABLES, ZERO, debit_sek, ZERO, p.total, code="TOT"))
+        # The debt is the total at the invoice's rate (what the payment clears); the rounding
+        # row takes the öre rounding and, in a foreign invoice, the rows' conversion difference.
+        debt = to_sek(p.total, p.rate)
+        round_off = debt - debit_sek
+        if round_off > 0:
+            rows.append(_row(bas.ROUNDING, round_off, ZERO, max(p.round_off, ZERO), ZERO, "ROV"))
+        elif round_off < 0:
+            rows.append(_row(bas.ROUNDING, ZERO, -round_off, ZERO, max(-p.round_off, ZERO), "ROV"))
+        rows.insert(0, _row(bas.PAYABLES, ZERO, debt, ZERO, p.total, code="TOT"))
         return rows
 
     def build(self, pos: int) -> Record:

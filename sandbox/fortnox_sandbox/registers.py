@@ -134,6 +134,7 @@ VOUCHER_SERIES = (
     ("E", "Leverantörsutbetalningar", False),
     ("F", "Periodiseringar", False),
     ("I", "Inventarier", False),
+    ("K", "Bokslut och momsredovisning", False),  # fortnox_sandbox.yearend's vouchers
     ("L", "Lön", False),
 )
 

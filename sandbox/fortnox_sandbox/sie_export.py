@@ -7,10 +7,11 @@ detail's `VoucherRows`: a removed row is `#BTRANS` at its position, a row added 
 `#RTRANS` followed by the identical `#TRANS`. The balances are the sums of those rows: per
 account UB = IB + the year's rows (balance accounts, below 3000), RES = the year's rows (result
 accounts), PSALDO = a month's rows, for the account and per object. IB is the opening balance the
-accounts endpoint shows (`BalanceBroughtForward`). Year -1 (#RAR -1, #IB/#UB/#RES -1) is written
-when a previous financial year exists. The sandbox generates each year's opening balances, so
-(unlike real books) a year's IB is not the year before's UB, and the accounts endpoint's
-`BalanceCarriedForward` (the next year's opening) is not this file's UB.
+accounts endpoint shows (`BalanceBroughtForward`): the year before's closing balances (see
+yearend), so a year's IB is the year before's UB and the accounts endpoint's
+`BalanceCarriedForward` is this file's UB, until vouchers change at runtime (the next year's
+opening is not transferred again). Year -1 (#RAR -1, #IB/#UB/#RES -1) is written when a previous
+financial year exists.
 
 Types follow SIE 4B: 1 = year balances, 2 = + period balances, 3 = + objects and their period
 balances, 4 = + vouchers.
@@ -27,7 +28,6 @@ from datetime import date
 from decimal import Decimal
 
 from . import ledger, sie
-from .bookkeeping import brought_forward
 from .context import FinancialYear
 from .ledger import COST_CENTER_DIMENSION, PROJECT_DIMENSION, YearSums
 from .store import Collection
@@ -120,7 +120,7 @@ class SieExport:
             years.append(("-1", self.previous, before))
         closing: dict[str, dict[int, list[Decimal]]] = {}
         for index, year, year_sums in years:
-            opening = brought_forward(self.tenant.ctx, year)
+            opening = self.tenant.ledgers.books.opening(year)
             closing[index] = _closing(opening, year_sums)
             for account, value in sorted(opening.items()):
                 if value:

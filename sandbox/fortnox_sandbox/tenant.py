@@ -85,7 +85,7 @@ class Tenant:
         self._factories: dict[str, Callable[[int], Source]] = {
             **{name: (lambda _y, src=src: src) for name, src in fixed.items()},
             "vouchers": self._vouchers,
-            "accounts": lambda y: bookkeeping.accounts(ctx, self._fy(y)),
+            "accounts": lambda y: bookkeeping.accounts(ctx, self._fy(y), self.ledgers.books),
             "voucherseries": lambda y: bookkeeping.voucher_series(
                 ctx, self._fy(y), self._vouchers(y)
             ),

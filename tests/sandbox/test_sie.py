@@ -95,8 +95,8 @@ def read(body: bytes) -> SieFile:
     return out
 
 
-def sie_file(sb, year: int, sie_type: int = 4) -> SieFile:
-    status, headers, body = sie_request(sb, f"/sie/{sie_type}", financialyear=year)
+def sie_file(sb, year: int, sie_type: int = 4, token: str | None = None) -> SieFile:
+    status, headers, body = sie_request(sb, f"/sie/{sie_type}", token, financialyear=year)
     assert status == 200, body[:300]
     assert headers["Content-Type"] == "application/octet-stream"
     assert headers["Transfer-Encoding"] == "chunked"

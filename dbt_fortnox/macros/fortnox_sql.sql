@@ -24,9 +24,11 @@
     cast({{ day }} + to_months(cast({{ months }} as integer)) as date)
 {%- endmacro %}
 
-{#- The aging date: the var fortnox_as_of_date, or the day dbt runs. -#}
+{#- The aging date: the var fortnox_as_of_date, else $DBT_FORTNOX_AS_OF_DATE, else the day dbt
+    runs. -#}
 {% macro fortnox_as_of_date() -%}
-    {%- set day = var('fortnox_as_of_date', none) or run_started_at.strftime('%Y-%m-%d') -%}
+    {%- set day = var('fortnox_as_of_date', none) or env_var('DBT_FORTNOX_AS_OF_DATE', '')
+        or run_started_at.strftime('%Y-%m-%d') -%}
     cast('{{ day }}' as date)
 {%- endmacro %}
 
@@ -52,9 +54,4 @@
         where fortnox_version = 1
         {%- if '_sdc_deleted_at' in columns %} and _sdc_deleted_at is null{% endif %}
     )
-{%- endmacro %}
-
-{#- The sign that turns a ledger balance (debit positive) into the statement's. -#}
-{% macro fortnox_is_result_account(account) -%}
-    ({{ account }} between 3000 and 8999)
 {%- endmacro %}

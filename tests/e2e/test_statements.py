@@ -18,7 +18,7 @@ import duckdb
 import psycopg
 import pytest
 
-from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
+from scripts.meltano_harness import ROOT, Meltano, SandboxProcess, setting_env
 from scripts.statements import MARTS, MARTS_SCHEMA_SUFFIX, STREAMS, dbt_env, run_dbt
 from tests.conftest import SANDBOX_AS_OF
 from tests.e2e.conftest import timed
@@ -208,6 +208,16 @@ def test_receivables_aging_matches_the_sandboxs_open_invoices(built, books):
                 expected[tenant] += (balance * rate / unit).quantize(CENT)
     sql = f"select tenant_id, sum(open_amount) from {MARTS_SCHEMA}.fortnox__ar_aging group by 1"
     assert dict(rows_of(built["postgres"], sql)) == dict(expected)
+
+
+def test_the_bureau_query_in_the_docs_ranks_both_companies(built):
+    docs = (ROOT / "docs" / "statements.md").read_text()
+    query = docs.split("```sql\n", 1)[1].split("```", 1)[0].rstrip().rstrip(";")
+    query = query.replace("analytics_fortnox.", f"{MARTS_SCHEMA}.")
+    for adapter in ("postgres", "duckdb"):
+        ranked = rows_of(built[adapter], query)
+        assert len(ranked) == 2, adapter
+        assert sorted(row[3] for row in ranked) == [1, 2]
 
 
 def test_a_corrupted_row_fails_the_proofs(built, tmp_path):

@@ -57,6 +57,19 @@ def dbt_env(adapter: str, settings: Mapping[str, Any], source_schema: str) -> di
     return env
 
 
+def dbt_command(
+    adapter: str, work_dir: Path, *args: str, dbt_vars: Mapping[str, Any] | None = None
+) -> list[str]:
+    """``dbt ARGS`` on the package with the adapter's profile; target/ and logs/ in work_dir
+    (so runs side by side do not share them)."""
+    command = [venv_executable("dbt"), *args, "--project-dir", str(DBT_PROJECT)]
+    command += ["--profiles-dir", str(DBT_PROJECT / "profiles" / adapter)]
+    command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dict(dbt_vars))]
+    return command
+
+
 def run_dbt(
     adapter: str,
     env: Mapping[str, str],
@@ -65,15 +78,9 @@ def run_dbt(
     dbt_vars: Mapping[str, Any] | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """``dbt ARGS`` on the package with the adapter's profile; target/ and logs/ in work_dir
-    (so runs side by side do not share them). Raises with dbt's output tail on failure."""
-    command = [venv_executable("dbt"), *args, "--project-dir", str(DBT_PROJECT)]
-    command += ["--profiles-dir", str(DBT_PROJECT / "profiles" / adapter)]
-    command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
-    if dbt_vars:
-        command += ["--vars", json.dumps(dict(dbt_vars))]
+    """Run dbt_command(...); raises with dbt's output tail on failure unless check=False."""
     result = subprocess.run(
-        command,
+        dbt_command(adapter, work_dir, *args, dbt_vars=dbt_vars),
         env={**os.environ, **env},
         capture_output=True,
         text=True,

@@ -2,12 +2,8 @@
 -- every result account (and an account SIE lists but the ledger lacks, or the other way round,
 -- fails too).
 with year_end as (
-    select trial_balance.*
-    from {{ ref('fortnox__trial_balance') }} as trial_balance
-    inner join {{ ref('int_fortnox__months') }} as months
-        on trial_balance.tenant_id = months.tenant_id and trial_balance.year = months.year
-        and trial_balance.period = months.period
-    where months.period_end = months.year_end
+    select * from {{ ref('fortnox__trial_balance') }}
+    where is_year_end
 ),
 
 sie as (

@@ -3,13 +3,9 @@
 -- debit balances, equity, liabilities and income as credit balances. 7450 (profit) or 7550
 -- (loss) comes from the income statement's result, never from the closing accounts 8990-8999.
 with year_end as (
-    select trial_balance.tenant_id, trial_balance.year, trial_balance.account,
-        trial_balance.closing_balance
-    from {{ ref('fortnox__trial_balance') }} as trial_balance
-    inner join {{ ref('int_fortnox__months') }} as months
-        on trial_balance.tenant_id = months.tenant_id and trial_balance.year = months.year
-        and trial_balance.period = months.period
-    where months.period_end = months.year_end
+    select tenant_id, year, account, closing_balance
+    from {{ ref('fortnox__trial_balance') }}
+    where is_year_end
 ),
 
 coded as (

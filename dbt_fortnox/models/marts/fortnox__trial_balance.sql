@@ -25,7 +25,8 @@ active_accounts as (
 grid as (
     select
         active_accounts.tenant_id, active_accounts.year, active_accounts.account,
-        months.period, months.period_end, months.period_number
+        months.period, months.period_end, months.period_number,
+        months.period_end = months.year_end as is_year_end
     from active_accounts
     inner join months
         on active_accounts.tenant_id = months.tenant_id and active_accounts.year = months.year
@@ -38,6 +39,7 @@ accumulated as (
         grid.period,
         grid.period_end,
         grid.period_number,
+        grid.is_year_end,
         grid.account,
         coalesce(movements.debit, 0) as debit,
         coalesce(movements.credit, 0) as credit,
@@ -63,6 +65,7 @@ select
     accumulated.period,
     accumulated.period_end,
     accumulated.period_number,
+    accumulated.is_year_end,
     accumulated.account,
     accounts.account_name,
     accounts.account_type,

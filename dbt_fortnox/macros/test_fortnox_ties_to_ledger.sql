@@ -1,11 +1,8 @@
-{{ config(enabled=var('fortnox__using_invoices', true)) }}
--- Where the bookkeeping is by the invoice method (the financial year of the as-of date is
--- ACCRUAL), the aging's open amounts sum to the ledger balance of 1510 on the as-of date.
-with as_of as (
-    select distinct tenant_id, as_of_date from {{ ref('fortnox__ar_aging') }}
-),
-
-years as (
+{#- Where the bookkeeping is by the invoice method (the financial year of the as-of date is
+    ACCRUAL), an aging's open amounts sum to the ledger balance of `account` on the as-of date
+    (`sign` -1 for a liability such as 2440). -#}
+{% test fortnox_ties_to_ledger(model, account, sign) %}
+with years as (
     select years.*
     from {{ ref('stg_fortnox__financial_years') }} as years
     where years.accounting_method = 'ACCRUAL'
@@ -17,7 +14,7 @@ ledger as (
     from years
     left join {{ ref('fortnox__general_ledger') }} as ledger
         on years.tenant_id = ledger.tenant_id and years.year = ledger.year
-        and ledger.account = 1510
+        and ledger.account = {{ account }}
         and ledger.transaction_date <= {{ fortnox_as_of_date() }}
     group by years.tenant_id
 ),
@@ -27,21 +24,22 @@ opening as (
     from years
     left join {{ ref('int_fortnox__opening_balances') }} as openings
         on years.tenant_id = openings.tenant_id and years.year = openings.year
-        and openings.account = 1510
+        and openings.account = {{ account }}
     group by years.tenant_id
 ),
 
 aging as (
     select tenant_id, sum(open_amount) as open_amount
-    from {{ ref('fortnox__ar_aging') }}
+    from {{ model }}
     group by tenant_id
 )
 
 select
     ledger.tenant_id,
-    (opening.opening_balance + ledger.movement) as ledger_balance,
+    {{ sign }} * (opening.opening_balance + ledger.movement) as ledger_balance,
     coalesce(aging.open_amount, 0) as aging_total
 from ledger
 inner join opening on ledger.tenant_id = opening.tenant_id
 left join aging on ledger.tenant_id = aging.tenant_id
-where (opening.opening_balance + ledger.movement) <> coalesce(aging.open_amount, 0)
+where {{ sign }} * (opening.opening_balance + ledger.movement) <> coalesce(aging.open_amount, 0)
+{% endtest %}

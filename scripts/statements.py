@@ -32,14 +32,18 @@ MARTS = (
     "fortnox__ink2r",
     "fortnox__companies",
 )
-# The streams the marts read: all a statements-only sync needs to select.
-STREAMS = (
+# The streams the core statements read (and the company dimension) ...
+BOOKKEEPING = (
     "financial_years",
     "accounts",
     "vouchers",
     "voucher_rows",
     "account_balances",
     "company_information",
+)
+# ... and all the marts read: what a statements-only sync needs to select.
+STREAMS = (
+    *BOOKKEEPING,
     "invoices",
     "customers",
     "supplier_invoices",

@@ -15,17 +15,9 @@ import duckdb
 
 from scripts.meltano_harness import Meltano, SandboxProcess, setting_env
 from scripts.pg_cluster import PostgresCluster
-from scripts.statements import dbt_command, dbt_env
+from scripts.statements import BOOKKEEPING, dbt_command, dbt_env
 
 RAW = "bench_raw"
-BOOKKEEPING = (
-    "financial_years",
-    "accounts",
-    "vouchers",
-    "voucher_rows",
-    "account_balances",
-    "company_information",
-)
 
 
 def timed_peak(command: list[str], env: dict[str, str]) -> tuple[float, float]:

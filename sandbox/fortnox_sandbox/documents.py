@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from . import bas
+from .context import Context
 from .detrand import CENT, money, whole
 
 ZERO = Decimal("0.00")
@@ -118,6 +119,23 @@ def booked_count(size: int, paid: int) -> int:
     """How many of a ledger's documents are booked: all but the latest 2 % (drafts, still
     editable), and every paid one (Fortnox books a document before it takes a payment)."""
     return max(paid, size - size // 50)
+
+
+PARTLY_PAID_EVERY = 17  # document i with i % 17 == 5 is paid only in part
+
+
+def paid_part(ctx: Context, stream: str, pos: int, total: Decimal) -> Decimal:
+    """What the payment of document `pos` pays of its `total` (in its currency): all of it, or
+    for one document in PARTLY_PAID_EVERY 40-80 % (a short payment: the rest stays open)."""
+    if pos % PARTLY_PAID_EVERY != 5:
+        return total
+    return money(total * Decimal(ctx.rng(f"{stream}.short", pos).randint(40, 80)) / 100)
+
+
+def paid_sek(total: Decimal, part: Decimal, rate: Decimal) -> Decimal:
+    """A payment of `part` in SEK: the total's SEK less what stays open at the same rate, so the
+    ledger keeps exactly the open balance in SEK."""
+    return to_sek(total, rate) - to_sek(total - part, rate)
 
 
 def lock_reason(record: dict[str, Any]) -> str | None:

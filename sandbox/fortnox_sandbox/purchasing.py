@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import bas
 from .context import Context
 from .detrand import CENT, money, whole
-from .documents import ZERO, booked_count, lock_reason, to_sek
+from .documents import ZERO, booked_count, lock_reason, paid_part, paid_sek, to_sek
 from .people import luhn_digit, ocr
 from .sales import Party, PartySource, currency_rate
 from .shape import shape
@@ -164,10 +164,14 @@ class SupplierInvoiceSource(TimedSource):
         rows.insert(0, _row(bas.PAYABLES, ZERO, debt, ZERO, p.total, code="TOT"))
         return rows
 
+    def paid_part(self, pos: int) -> Decimal:
+        return paid_part(self.ctx, "supplierinvoices", pos, self.purchase(pos).total)
+
     def build(self, pos: int) -> Record:
         p = self.purchase(pos)
         paid = pos < self.paid
         booked = pos < self.booked
+        balance = p.total - self.paid_part(pos) if paid else p.total
         series, number, year = self.voucher(pos) if booked else (None, None, None)
         vouchers = (
             [{"Number": number, "ReferenceType": "SUPPLIERINVOICE", "Series": series, "Year": year}]
@@ -188,7 +192,7 @@ class SupplierInvoiceSource(TimedSource):
             "@url": self.ctx.url(f"/supplierinvoices/{p.number}"),
             "AccountingMethod": "ACCRUAL",
             "AdministrationFee": ZERO,
-            "Balance": ZERO if paid else p.total,
+            "Balance": balance,
             "Booked": booked,
             "Cancelled": False,
             "Comments": "",
@@ -199,7 +203,7 @@ class SupplierInvoiceSource(TimedSource):
             "DisablePaymentFile": False,
             "DueDate": p.day + timedelta(days=int(p.party.terms)),
             "ExternalInvoiceNumber": "",
-            "FinalPayDate": self.payment_day(pos) if paid else "",
+            "FinalPayDate": self.payment_day(pos) if paid and not balance else "",
             "Freight": ZERO,
             "GivenNumber": p.number,
             "InvoiceDate": p.day,
@@ -285,9 +289,10 @@ class SupplierInvoicePaymentSource(TimedSource):
         self.invoices = invoices
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
+        """(amount in SEK, amount in the invoice currency), as for customer payments."""
         p = self.invoices.purchase(pos)
-        rows = self.invoices.rows(p)
-        return rows[0]["Credit"], p.total
+        part = self.invoices.paid_part(pos)
+        return paid_sek(p.total, part, p.rate), part
 
     def build(self, pos: int) -> Record:
         inv = min(pos, self.invoices.size - 1)

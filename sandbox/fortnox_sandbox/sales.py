@@ -3,7 +3,9 @@ reductions and invoice accruals.
 
 Documents are spread evenly over the data period: document i has date and modified time t(i),
 increasing in i, so numbers, dates and modification order agree (as when a company books
-invoices day by day). Invoice i is paid by payment i, 30 days later, if that day has come.
+invoices day by day). Invoice i is paid by payment i, 30 days later, if that day has come; one
+invoice in documents.PARTLY_PAID_EVERY is paid only in part (a short payment), and the rest
+stays open and overdue, so receivables age past 30, 60 and 90 days.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from .documents import (
     line,
     line_of,
     lock_reason,
+    paid_part,
+    paid_sek,
     quantity,
-    to_sek,
     totals,
 )
 from .people import (
@@ -492,16 +495,20 @@ class InvoiceSource(DocumentSource):
         assert year is not None
         return "B", pos - self.year_first[year.id] + 1, year.id
 
+    def paid_part(self, pos: int) -> Decimal:
+        return paid_part(self.ctx, self.stream, pos, self.document(pos).sums.total)
+
     def build(self, pos: int) -> Record:
         d = self.document(pos)
         paid = pos < self.paid
         booked = pos < self.booked
+        balance = d.sums.total - self.paid_part(pos) if paid else d.sums.total
         series, number, year = self.voucher(pos) if booked else (None, None, None)
         due = d.day + timedelta(days=int(d.party.terms))
         values = {
             **self.links(d.number),
             "AccountingMethod": "ACCRUAL",
-            "Balance": ZERO if paid else d.sums.total,
+            "Balance": balance,
             "Booked": booked,
             "Comments": "",
             "Credit": "false",
@@ -513,7 +520,7 @@ class InvoiceSource(DocumentSource):
                 "EmailAddressTo": d.party.email,
                 "EmailSubject": "Faktura {no} bifogas",
             },
-            "FinalPayDate": self.payments.day(pos) if paid else "",
+            "FinalPayDate": self.payments.day(pos) if paid and not balance else "",
             "InvoiceDate": d.day,
             "InvoiceRows": [self.row(ln, i + 1) for i, ln in enumerate(d.lines)],
             "InvoiceReference": "0",  # sent by Fortnox, not in the OpenAPI spec [U: meaning]
@@ -555,9 +562,11 @@ class InvoicePaymentSource(TimedSource):
         return "C", pos - self.year_first[year.id] + 1, year.id
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
-        """(amount in SEK, amount in the invoice currency)."""
+        """(amount in SEK, amount in the invoice currency). In SEK, what the invoice's total
+        less what stays open comes to, so 1510 keeps the open balance at the invoice's rate."""
         d = self.invoices.document(pos)
-        return to_sek(d.sums.total, d.rate), d.sums.total
+        part = self.invoices.paid_part(pos)
+        return paid_sek(d.sums.total, part, d.rate), part
 
     def build(self, pos: int) -> Record:
         invoice = min(pos, self.invoices.size - 1)

@@ -100,6 +100,7 @@ class Entry:
     """A series-K voucher."""
 
     day: date
+    kind: str  # "transfer", "vat payment", "vat" or "closing"
     description: str
     rows: Rows
 
@@ -149,8 +150,8 @@ def _month_ends(year: FinancialYear) -> list[date]:
 
 
 class Books:
-    """One company's books across its years, worked out once per year from the generated
-    vouchers (`base_sums`), so the accounts endpoint and SIE agree without scanning twice."""
+    """One company's books across its years, worked out once per year from the sums of its
+    generated vouchers (`base_sums`), so the accounts endpoint, the vouchers and SIE agree."""
 
     def __init__(self, ctx: Context, base_sums: Callable[[FinancialYear], BaseSums]) -> None:
         self.ctx = ctx
@@ -225,7 +226,7 @@ class Books:
             else:
                 rows = ((bas.RESULT_ACCOUNT, -result), (bas.YEAR_RESULT, result))
                 text = f"Årets resultat {year.end.year}"
-            entries.append(Entry(day, text, rows))
+            entries.append(Entry(day, kind, text, rows))
         closing = dict(opening)
         for account, value in sums.accounts.items():
             if account < 3000:
@@ -234,13 +235,11 @@ class Books:
             for account, value in entry.rows:
                 if account < 3000:
                     closing[account] = closing.get(account, ZERO) + value
-        booked = any(e.rows[0][0] == bas.RESULT_ACCOUNT for e in entries)
+        booked = any(e.kind == "closing" for e in entries)
         return YearBooks(opening, entries, closing, ZERO if booked else result)
 
 
 def _last_settlement(entries: list[Entry]) -> Decimal:
     """What the last VAT settlement of a year's entries put on 2650 (0 if none)."""
-    for entry in reversed(entries):
-        if entry.description.startswith("Momsredovisning"):
-            return entry.rows[-1][1]
-    return ZERO
+    settled = [entry.rows[-1][1] for entry in entries if entry.kind == "vat"]
+    return settled[-1] if settled else ZERO

@@ -18,6 +18,7 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 AS_OF = date(2025, 6, 1)
 YEARS = (1, 2, 3, 4)
+AGING = ((0, "not due"), (30, "1-30"), (60, "31-60"), (90, "61-90"), (10**6, ">90"))
 
 
 def dec(value) -> Decimal:
@@ -108,8 +109,17 @@ def test_each_year_opens_with_the_closing_balances_of_the_year_before(books):
                 a: v for a, v in sie[year - 1].balances[("UB", 0)].items() if v
             }, year
             assert sum(sie[year].balances[("IB", 0)].values(), ZERO) == 0
-        # The accounts endpoint says the same: brought forward = carried forward the year before.
+        # The accounts endpoint says the same: brought forward = carried forward the year before,
+        # and carried forward = SIE's closing balance.
         accounts = {(a["Year"], a["Number"]): a for a in data["accounts"]}
+        for year in YEARS:
+            carried = {
+                number: dec(a["BalanceCarriedForward"])
+                for (y, number), a in accounts.items()
+                if y == year and number < 3000
+            }
+            ub = sie[year].balances[("UB", 0)]
+            assert {a: v for a, v in carried.items() if v} == {a: v for a, v in ub.items() if v}
         for (year, number), account in accounts.items():
             if year > 1 and number < 3000:
                 before = accounts[(year - 1, number)]
@@ -156,23 +166,21 @@ def test_closed_years_book_their_result_and_the_latest_does_not(books):
             }
 
 
-def _open_at(day: date, documents, payments, booked_on, paid_on, amount) -> Decimal:
-    """What the documents booked by `day` and not yet paid then amount to in SEK."""
-    paid = {p["InvoiceNumber"]: p for p in payments if paid_on(p) <= day}
-    return sum(
+def _open_at(day: date, documents: list[dict], payments: list[dict]) -> Decimal:
+    """What the documents booked by `day` (their totals in SEK) less the payments made by then
+    (`Amount` is in SEK) leave open."""
+    booked = sum(
         (
-            amount(d)
+            sek(d["Total"], d["CurrencyRate"])
             for d in documents
-            if d["Booked"] and booked_on(d) <= day and _key(d) not in paid
+            if d["Booked"] and date.fromisoformat(d["InvoiceDate"]) <= day
         ),
         ZERO,
     )
-
-
-def _key(document):
-    return (
-        int(document["DocumentNumber"]) if "DocumentNumber" in document else document["GivenNumber"]
+    paid = sum(
+        (dec(p["Amount"]) for p in payments if date.fromisoformat(p["PaymentDate"]) <= day), ZERO
     )
+    return booked - paid
 
 
 def test_customer_and_supplier_ledgers_tie_out_to_1510_and_2440(books):
@@ -205,24 +213,38 @@ def test_customer_and_supplier_ledgers_tie_out_to_1510_and_2440(books):
         for year in YEARS:
             end = date(2021 + year, 12, 31) if year < YEARS[-1] else AS_OF
             ub = sie[year].balances[("UB", 0)]
-            assert ub.get(1510, ZERO) == _open_at(
-                end,
-                invoices,
-                data["invoicepayments"],
-                lambda d: date.fromisoformat(d["InvoiceDate"]),
-                lambda p: date.fromisoformat(p["PaymentDate"]),
-                lambda d: sek(d["Total"], d["CurrencyRate"]),
-            ), year
-            assert -ub.get(2440, ZERO) == _open_at(
-                end,
-                supplier_invoices,
-                data["supplierinvoicepayments"],
-                lambda d: date.fromisoformat(d["InvoiceDate"]),
-                lambda p: date.fromisoformat(p["PaymentDate"]),
-                lambda d: sek(d["Total"], d["CurrencyRate"]),
-            ), year
+            assert ub.get(1510, ZERO) == _open_at(end, invoices, data["invoicepayments"]), year
+            payments = data["supplierinvoicepayments"]
+            assert -ub.get(2440, ZERO) == _open_at(end, supplier_invoices, payments), year
         # Foreign invoices are among them, and their rows in SEK add up to the SEK total.
         assert {i["Currency"] for i in invoices} > {"SEK"}
+
+
+def _open_items(documents: list[dict]) -> list[dict]:
+    return [d for d in documents if d["Booked"] and not d.get("Cancelled") and dec(d["Balance"])]
+
+
+def test_a_medium_company_ties_out_and_its_receivables_age_into_every_bucket(make_sandbox):
+    sb = make_sandbox(seed=11, scale="medium", as_of=AS_OF, rate_limit=False)
+    accounts = {(a["Year"], a["Number"]): a for a in sb.expected("accounts")}
+    opening = [dec(a["BalanceBroughtForward"]) for (year, _), a in accounts.items() if year == 1]
+    assert sum(opening, ZERO) == 0
+    for (year, number), account in accounts.items():
+        if year > 1 and number < 3000:
+            carried = accounts[(year - 1, number)]["BalanceCarriedForward"]
+            assert dec(account["BalanceBroughtForward"]) == dec(carried), (year, number)
+    invoices, supplier_invoices = sb.expected("invoices"), sb.expected("supplierinvoices")
+    for number, documents, sign in ((1510, invoices, 1), (2440, supplier_invoices, -1)):
+        open_items = sum(
+            (sek(d["Balance"], d["CurrencyRate"]) for d in _open_items(documents)), ZERO
+        )
+        assert open_items > 0
+        assert dec(accounts[(YEARS[-1], number)]["BalanceCarriedForward"]) == sign * open_items
+    buckets = set()
+    for invoice in _open_items(invoices):
+        overdue = (AS_OF - date.fromisoformat(invoice["DueDate"])).days
+        buckets.add(next(bucket for limit, bucket in AGING if overdue <= limit))
+    assert buckets == {bucket for _, bucket in AGING}
 
 
 def test_vat_is_settled_into_2650_every_month_and_paid_the_month_after(books):

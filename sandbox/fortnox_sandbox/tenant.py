@@ -223,7 +223,7 @@ class Tenant:
         values = {
             "companyinformation": self.company.information,
             "settings/company": self.company.settings,
-            "settings/lockedperiod": lambda: {"EndDate": self.ctx.generated_years[-2].end},
+            "settings/lockedperiod": lambda: {"EndDate": self.ledgers.books.locked_until()},
             "me": self.company.me,
         }[path]()
         return shape(values, spec[1])

@@ -163,6 +163,10 @@ class Books:
         """Whether the year's result is booked: every generated year but the latest."""
         return year.opened_at is None and year.id < self.ctx.generated_years[-1].id
 
+    def locked_until(self) -> date:
+        """The end of the last closed year: `/3/settings/lockedperiod`'s EndDate."""
+        return self.ctx.generated_years[-2].end
+
     def schedule(self, year: FinancialYear) -> list[tuple[date, str, int]]:
         """(day, kind, month) of the year's series-K vouchers, in number order (the calendar
         alone: a voucher list needs no sums)."""

@@ -18,7 +18,8 @@ Prints, as ratios measured in one run:
 5. the general ledger: requests of the SIE path against one detail per voucher, SIE parsing;
 6. many companies side by side: wall time against the slowest and the sum, 100 companies' memory;
 7. resuming after SIGKILL: requests done twice, and what checkpoints cost in records per second;
-8. reporting deletes: the extra requests, and the state for 100,000 documents.
+8. reporting deletes: the extra requests, and the state for 100,000 documents;
+9. the statements package: `dbt build` seconds and peak memory on PostgreSQL and DuckDB.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from scripts.bench.deletes import measure_deletes
 from scripts.bench.ledger import measure_ledger
 from scripts.bench.memory import peak_rss_mb
 from scripts.bench.resume import measure_resume
+from scripts.bench.statements import measure_statements
 from scripts.bench.tenants import measure_tenants
 from tap_fortnox.documents import RowStream
 from tap_fortnox.tap import TapFortnox
@@ -340,7 +342,7 @@ def measure_memory(target: int, scales: tuple[str, ...]) -> list[tuple[int, floa
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller and shorter (a minute)")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip (1-8)")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip (1-9)")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(",")) - {""}
     logging.disable(logging.WARNING)  # no per-request logs in either tap being timed
@@ -382,6 +384,8 @@ def main(argv: list[str] | None = None) -> None:
         goals += measure_resume("small" if args.quick else "medium", say)
     if "8" not in skip:
         goals += measure_deletes("small" if args.quick else "medium", say)
+    if "9" not in skip:
+        goals += measure_statements("small" if args.quick else "large", say)
     say()
     say(f"Summary ({time.perf_counter() - started:.0f} s):")
     for line in goals:

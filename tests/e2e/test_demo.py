@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -26,13 +27,8 @@ pytestmark = pytest.mark.e2e
 SEED = 1  # the demo's default
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, meltano):  # `meltano` (the fixture) has installed the plugins
-    workdir = tmp_path_factory.mktemp("demo")
-    database = workdir / "fortnox.duckdb"
-    state = str(workdir / "meltano.db")
-    started = time.monotonic()
-    result = subprocess.run(
+def run_demo(database, state):
+    return subprocess.run(
         [
             *(sys.executable, "-m", "scripts.demo", "--as-of", SANDBOX_AS_OF.isoformat()),
             *("--output", str(database), "--system-db", state),
@@ -43,6 +39,15 @@ def demo(tmp_path_factory, meltano):  # `meltano` (the fixture) has installed th
         timeout=600,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, meltano):  # `meltano` (the fixture) has installed the plugins
+    workdir = tmp_path_factory.mktemp("demo")
+    database = workdir / "fortnox.duckdb"
+    state = str(workdir / "meltano.db")
+    started = time.monotonic()
+    result = run_demo(database, state)
     timed("demo (meltano run tap-fortnox target-duckdb)", time.monotonic() - started)
     assert result.returncode == 0, f"demo failed:\n{result.stdout[-2000:]}\n{result.stderr[:4000]}"
     return database, result.stdout
@@ -83,3 +88,48 @@ def test_demo_prints_invoiced_amount_per_customer(demo):
     for number, _name, invoices, net, _total in top:
         assert f"{net:,.2f}" in output
         assert invoices > 0, number
+
+
+def printed_amount(output: str, label: str) -> Decimal:
+    """The amount printed on the first statement line that starts with `label`."""
+    line = re.search(rf"^ +{label} +(-?[\d,]+\.\d\d)$", output, flags=re.M)
+    assert line, f"no '{label}' line in the demo's output"
+    return Decimal(line[1].replace(",", ""))
+
+
+def test_demo_prints_the_current_years_statements(demo):
+    database, output = demo
+    assert "Resultaträkning 2026 (year to date, SEK)" in output
+    assert "Balansräkning at the end of 2026-06 (SEK)" in output
+    marts = "analytics_fortnox"
+    with duckdb.connect(str(database), read_only=True) as con:
+        result = con.execute(
+            f"select amount_ytd from {marts}.fortnox__income_statement "
+            "where line = 'RS08' and period = ?",
+            [SANDBOX_AS_OF.replace(day=1)],
+        ).fetchone()[0]
+        assets = con.execute(
+            f"select amount from {marts}.fortnox__balance_sheet "
+            "where line = 'BS08' and period_start = ?",
+            [SANDBOX_AS_OF.replace(day=1)],
+        ).fetchone()[0]
+    assert printed_amount(output, "Årets resultat") == result
+    assert printed_amount(output, "Summa tillgångar") == assets
+    assert printed_amount(output, "Summa eget kapital och skulder") == assets
+    assert assets > 0
+
+
+def test_demo_twice_loads_incrementally_and_builds_again(demo, tmp_path):
+    """The second `make demo` into the same file and state: the same tables, the same figures
+    (dbt's incremental general ledger rebuilds nothing that did not change)."""
+    database, first = demo
+    state = str(database.parent / "meltano.db")
+    second = run_demo(database, state)
+    assert second.returncode == 0, f"{second.stdout[-2000:]}\n{second.stderr[:4000]}"
+    assert "meltano run tap-fortnox target-duckdb dbt-duckdb:build" in second.stdout
+    assert "--full-refresh" not in second.stdout
+    statements = first[first.index("Resultaträkning") :]
+    assert (
+        second.stdout[second.stdout.index("Resultaträkning") :].split("Demo finished")[0]
+        == (statements.split("Demo finished")[0])
+    )

@@ -34,6 +34,7 @@ def test_meltano_run_builds_every_mart(meltano, postgres, tmp_path):
                 "dbt-postgres", {**server, "dbname": postgres.database, "schema": DBT_SCHEMA}
             )
         )
+        env["DBT_FORTNOX_AS_OF_DATE"] = SANDBOX_AS_OF.isoformat()  # the aging's day
         started = time.monotonic()
         runner("run", "tap-fortnox", "target-postgres", "dbt-postgres:build", env=env)
         timed("meltano run ... dbt-postgres:build", time.monotonic() - started)

@@ -55,3 +55,19 @@
         {%- if '_sdc_deleted_at' in columns %} and _sdc_deleted_at is null{% endif %}
     )
 {%- endmacro %}
+
+{#- The columns a customer invoice and a supplier invoice share (dates, currency, open balance,
+    status), for the aging marts; staging models select them after their own keys. -#}
+{% macro fortnox_invoice_columns() -%}
+{{ fortnox_date('invoice_date') }} as invoice_date,
+    {{ fortnox_date('due_date') }} as due_date,
+    coalesce(currency, 'SEK') as currency,
+    cast(coalesce(currency_rate, 1) as numeric(18, 6)) as currency_rate,
+    cast(coalesce(nullif(currency_unit, 0), 1) as numeric(18, 6)) as currency_unit,
+    {{ fortnox_money('balance') }} as balance,
+    {{ fortnox_money('total') }} as total,
+    coalesce(booked, false) as booked,
+    coalesce(cancelled, false) as cancelled,
+    lower(cast(credit as varchar)) = 'true' as is_credit,
+    upper(accounting_method) as accounting_method
+{%- endmacro %}

@@ -5,15 +5,5 @@ select
     cast(supplier_number as varchar) as supplier_number,
     supplier_name,
     invoice_number,
-    {{ fortnox_date('invoice_date') }} as invoice_date,
-    {{ fortnox_date('due_date') }} as due_date,
-    coalesce(currency, 'SEK') as currency,
-    cast(coalesce(currency_rate, 1) as numeric(18, 6)) as currency_rate,
-    cast(coalesce(nullif(currency_unit, 0), 1) as numeric(18, 6)) as currency_unit,
-    {{ fortnox_money('balance') }} as balance,
-    {{ fortnox_money('total') }} as total,
-    coalesce(booked, false) as booked,
-    coalesce(cancelled, false) as cancelled,
-    lower(cast(credit as varchar)) = 'true' as is_credit,
-    upper(accounting_method) as accounting_method
+    {{ fortnox_invoice_columns() }}
 from {{ fortnox_current('supplier_invoices', ['tenant_id', 'given_number']) }} as supplier_invoices

@@ -29,6 +29,7 @@ from decimal import Decimal
 from fortnox_sandbox.model.clock import day_start
 from fortnox_sandbox.model.context import Context, FinancialYear, Timeline
 from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.row_sums import decimal_of, row_objects
 from fortnox_sandbox.model.shape import shape
 from fortnox_sandbox.model.store import Record, Source, StaticSource
 
@@ -246,9 +247,14 @@ class Ledgers:
 
         def add(voucher: dict) -> None:
             day = voucher["TransactionDate"]
+            month = f"{day:%Y%m}"
+            out.rows.vouchers += 1
             for row in voucher["VoucherRows"]:
                 if not row["Removed"]:
-                    out.add(day, row["Account"], row["Debit"] - row["Credit"])
+                    account, value = row["Account"], row["Debit"] - row["Credit"]
+                    out.add(day, account, value)
+                    count = decimal_of(row["Quantity"])
+                    out.rows.add_row(month, account, value, count, row_objects(row))
 
         segments = {seg.series: seg for seg in self._generated(year)}
         manual = segments["A"]

@@ -101,6 +101,8 @@ class Segment:
     count: int
     timeline: Timeline | EntryDays
     values: Callable[[int, int], dict]  # (ledger index, voucher number) -> voucher values
+    # The same, from documents built without the shared cache (None: `values` uses none)
+    values_alone: Callable[[int, int], dict] | None = None
 
 
 class VoucherYearSource(Source):
@@ -194,12 +196,19 @@ class VoucherYearSource(Source):
         return min(max(self.ctx.as_of, self.year.start), self.year.end)
 
     def build(self, pos: int) -> Record:
+        return self._build(pos, alone=False)
+
+    def build_alone(self, pos: int) -> Record:
+        return self._build(pos, alone=True)
+
+    def _build(self, pos: int, alone: bool) -> Record:
         if pos >= self.size:
             number = self.manual_count + pos - self.size + 1
             values = self.manual(10_000_000 + pos, number, self.created_day())
         else:
             seg, j = self._locate(pos)
-            values = seg.values(seg.start + j, j + 1)
+            make = seg.values_alone if alone and seg.values_alone else seg.values
+            values = make(seg.start + j, j + 1)
         series, number = values["VoucherSeries"], values["VoucherNumber"]
         values["@url"] = self.ctx.url(f"/vouchers/{series}/{number}?financialyear={self.year.id}")
         values["Year"] = self.year.id
@@ -303,16 +312,41 @@ class Ledgers:
 
     def _generated(self, year: FinancialYear) -> list[Segment]:
         """The segments of series A-E: manual vouchers and those of the document ledgers."""
+        invoice, purchase = self.invoices.build_document, self.sinvoices.build_purchase
         segments = []
-        for series, timeline, size, values in (
-            ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
-            ("B", self.invoices.timeline, self.invoices.booked, self.invoice_voucher),
-            ("C", self.payments.timeline, self.payments.size, self.payment_voucher),
-            ("D", self.sinvoices.timeline, self.sinvoices.booked, self.supplier_invoice_voucher),
-            ("E", self.spayments.timeline, self.spayments.size, self.supplier_payment_voucher),
+        for series, timeline, size, values, alone in (
+            ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual, None),
+            (
+                "B",
+                self.invoices.timeline,
+                self.invoices.booked,
+                self.invoice_voucher,
+                lambda i, n: self._invoice_voucher(invoice(i), n),
+            ),
+            (
+                "C",
+                self.payments.timeline,
+                self.payments.size,
+                self.payment_voucher,
+                lambda i, n: self._payment_voucher(i, invoice(i), n),
+            ),
+            (
+                "D",
+                self.sinvoices.timeline,
+                self.sinvoices.booked,
+                self.supplier_invoice_voucher,
+                lambda i, n: self._supplier_invoice_voucher(purchase(i), n),
+            ),
+            (
+                "E",
+                self.spayments.timeline,
+                self.spayments.size,
+                self.supplier_payment_voucher,
+                lambda i, n: self._supplier_payment_voucher(i, purchase(i), n),
+            ),
         ):
             lo, hi = self._range(timeline, size, year)
-            segments.append(Segment(series, lo, hi - lo, timeline, values))
+            segments.append(Segment(series, lo, hi - lo, timeline, values, alone))
         return segments
 
     # -- voucher values per ledger

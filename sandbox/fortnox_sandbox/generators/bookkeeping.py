@@ -29,14 +29,15 @@ from decimal import Decimal
 from fortnox_sandbox.model.clock import day_start
 from fortnox_sandbox.model.context import Context, FinancialYear, Timeline
 from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.row_sums import decimal_of, row_objects
 from fortnox_sandbox.model.shape import shape
 from fortnox_sandbox.model.store import Record, Source, StaticSource
 
 from . import bas, yearend
 from .documents import ZERO, to_sek
-from .purchasing import SupplierInvoicePaymentSource, SupplierInvoiceSource
+from .purchasing import Purchase, SupplierInvoicePaymentSource, SupplierInvoiceSource
 from .registers import COST_CENTERS, VOUCHER_SERIES
-from .sales import InvoicePaymentSource, InvoiceSource
+from .sales import Document, InvoicePaymentSource, InvoiceSource
 from .yearend import BaseSums, Books, EntryDays
 
 # (description, account, VAT 25 % included) for manual vouchers
@@ -100,6 +101,8 @@ class Segment:
     count: int
     timeline: Timeline | EntryDays
     values: Callable[[int, int], dict]  # (ledger index, voucher number) -> voucher values
+    # The same, from documents built without the shared cache (None: `values` uses none)
+    values_alone: Callable[[int, int], dict] | None = None
 
 
 class VoucherYearSource(Source):
@@ -193,12 +196,19 @@ class VoucherYearSource(Source):
         return min(max(self.ctx.as_of, self.year.start), self.year.end)
 
     def build(self, pos: int) -> Record:
+        return self._build(pos, alone=False)
+
+    def build_alone(self, pos: int) -> Record:
+        return self._build(pos, alone=True)
+
+    def _build(self, pos: int, alone: bool) -> Record:
         if pos >= self.size:
             number = self.manual_count + pos - self.size + 1
             values = self.manual(10_000_000 + pos, number, self.created_day())
         else:
             seg, j = self._locate(pos)
-            values = seg.values(seg.start + j, j + 1)
+            make = seg.values_alone if alone and seg.values_alone else seg.values
+            values = make(seg.start + j, j + 1)
         series, number = values["VoucherSeries"], values["VoucherNumber"]
         values["@url"] = self.ctx.url(f"/vouchers/{series}/{number}?financialyear={self.year.id}")
         values["Year"] = self.year.id
@@ -238,29 +248,48 @@ class Ledgers:
 
     def base_sums(self, year: FinancialYear) -> BaseSums:
         """The sums of the year's generated vouchers (series A-E), built without shaping. A
-        payment's voucher is made right after its invoice's (payment i pays document i), while
-        the document is still in the cache: generating documents is what costs (about ten
-        seconds a year at scale large)."""
+        payment's voucher is made from its invoice's document (payment i pays document i),
+        built once here and not put in the shared cache: a year's tens of thousands of
+        documents would push out the parties and articles they are made of, and generating
+        is what costs (seconds a year at scale large)."""
         out = BaseSums()
 
         def add(voucher: dict) -> None:
+            day = voucher["TransactionDate"]
+            month = f"{day:%Y%m}"
+            out.rows.vouchers += 1
             for row in voucher["VoucherRows"]:
                 if not row["Removed"]:
-                    day = voucher["TransactionDate"]
-                    out.add(day, row["Account"], row["Debit"] - row["Credit"])
+                    account, value = row["Account"], row["Debit"] - row["Credit"]
+                    out.add(day, account, value)
+                    count = decimal_of(row["Quantity"])
+                    out.rows.add_row(month, account, value, count, row_objects(row))
 
         segments = {seg.series: seg for seg in self._generated(year)}
         manual = segments["A"]
         for i in range(manual.start, manual.start + manual.count):
             add(self.manual(i, 0))
-        for document, payment in (("B", "C"), ("D", "E")):
+        for document, payment, build, voucher_of, payment_of in (
+            ("B", "C", self.invoices.build_document, self._invoice_voucher, self._payment_voucher),
+            (
+                "D",
+                "E",
+                self.sinvoices.build_purchase,
+                self._supplier_invoice_voucher,
+                self._supplier_payment_voucher,
+            ),
+        ):
             docs, pays = segments[document], segments[payment]
             first = min(docs.start, pays.start)
             for i in range(first, max(docs.start + docs.count, pays.start + pays.count)):
-                if docs.start <= i < docs.start + docs.count:
-                    add(docs.values(i, 0))
-                if pays.start <= i < pays.start + pays.count:
-                    add(pays.values(i, 0))
+                in_docs = docs.start <= i < docs.start + docs.count
+                in_pays = pays.start <= i < pays.start + pays.count
+                if in_docs or in_pays:
+                    built = build(i)
+                    if in_docs:
+                        add(voucher_of(built, 0))
+                    if in_pays:
+                        add(payment_of(i, built, 0))
         return out
 
     def _entry(self, year: FinancialYear) -> Callable[[int, int], dict]:
@@ -283,16 +312,41 @@ class Ledgers:
 
     def _generated(self, year: FinancialYear) -> list[Segment]:
         """The segments of series A-E: manual vouchers and those of the document ledgers."""
+        invoice, purchase = self.invoices.build_document, self.sinvoices.build_purchase
         segments = []
-        for series, timeline, size, values in (
-            ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual),
-            ("B", self.invoices.timeline, self.invoices.booked, self.invoice_voucher),
-            ("C", self.payments.timeline, self.payments.size, self.payment_voucher),
-            ("D", self.sinvoices.timeline, self.sinvoices.booked, self.supplier_invoice_voucher),
-            ("E", self.spayments.timeline, self.spayments.size, self.supplier_payment_voucher),
+        for series, timeline, size, values, alone in (
+            ("A", self.manual_timeline, self.ctx.scale.manual_vouchers, self.manual, None),
+            (
+                "B",
+                self.invoices.timeline,
+                self.invoices.booked,
+                self.invoice_voucher,
+                lambda i, n: self._invoice_voucher(invoice(i), n),
+            ),
+            (
+                "C",
+                self.payments.timeline,
+                self.payments.size,
+                self.payment_voucher,
+                lambda i, n: self._payment_voucher(i, invoice(i), n),
+            ),
+            (
+                "D",
+                self.sinvoices.timeline,
+                self.sinvoices.booked,
+                self.supplier_invoice_voucher,
+                lambda i, n: self._supplier_invoice_voucher(purchase(i), n),
+            ),
+            (
+                "E",
+                self.spayments.timeline,
+                self.spayments.size,
+                self.supplier_payment_voucher,
+                lambda i, n: self._supplier_payment_voucher(i, purchase(i), n),
+            ),
         ):
             lo, hi = self._range(timeline, size, year)
-            segments.append(Segment(series, lo, hi - lo, timeline, values))
+            segments.append(Segment(series, lo, hi - lo, timeline, values, alone))
         return segments
 
     # -- voucher values per ledger
@@ -350,7 +404,9 @@ class Ledgers:
         }
 
     def invoice_voucher(self, index: int, number: int) -> dict:
-        d = self.invoices.document(index)
+        return self._invoice_voucher(self.invoices.document(index), number)
+
+    def _invoice_voucher(self, d: Document, number: int) -> dict:
         s = d.sums
         rows = [
             vrow(
@@ -385,8 +441,10 @@ class Ledgers:
         }
 
     def payment_voucher(self, index: int, number: int) -> dict:
-        sek, _ = self.payments.amounts(index)
-        d = self.invoices.document(index)
+        return self._payment_voucher(index, self.invoices.document(index), number)
+
+    def _payment_voucher(self, index: int, d: Document, number: int) -> dict:
+        sek, _ = self.payments.amounts_of(index, d)
         return {
             "Description": f"Inbetalning faktura {d.number} {d.party.name}",
             "ReferenceNumber": str(index + 1),
@@ -398,7 +456,9 @@ class Ledgers:
         }
 
     def supplier_invoice_voucher(self, index: int, number: int) -> dict:
-        p = self.sinvoices.purchase(index)
+        return self._supplier_invoice_voucher(self.sinvoices.purchase(index), number)
+
+    def _supplier_invoice_voucher(self, p: Purchase, number: int) -> dict:
         rows = [
             vrow(r["Account"], debit=r["Debit"], credit=r["Credit"]) for r in self.sinvoices.rows(p)
         ]
@@ -413,8 +473,10 @@ class Ledgers:
         }
 
     def supplier_payment_voucher(self, index: int, number: int) -> dict:
-        sek, _ = self.spayments.amounts(index)
-        p = self.sinvoices.purchase(index)
+        return self._supplier_payment_voucher(index, self.sinvoices.purchase(index), number)
+
+    def _supplier_payment_voucher(self, index: int, p: Purchase, number: int) -> dict:
+        sek, _ = self.spayments.amounts_of(index, p)
         return {
             "Description": f"Utbetalning leverantörsfaktura {p.number} {p.party.name}",
             "ReferenceNumber": str(index + 1),

@@ -112,9 +112,10 @@ class SupplierInvoiceSource(TimedSource):
         self.booked = booked_count(self.size, self.paid)
         self.year_first = {y.id: self.timeline.first_on_or_after(y.start) for y in ctx.years}
         self.pay_year_first = {y.id: self.payments.first_on_or_after(y.start) for y in ctx.years}
-        self.purchase = ctx.memo.memoize(self._purchase)
+        self.purchase = ctx.memo.memoize(self.build_purchase)
 
-    def _purchase(self, pos: int) -> Purchase:
+    def build_purchase(self, pos: int) -> Purchase:
+        """Supplier invoice `pos`, built anew (`purchase` is this kept in the shared cache)."""
         rnd = self.ctx.rng("supplierinvoices", pos)
         party = self.suppliers.profile(rnd.randrange(self.suppliers.size))
         costs = [_cost(rnd) for _ in range(rnd.choice((1, 1, 1, 2, 2, 3, 4)))]
@@ -291,8 +292,11 @@ class SupplierInvoicePaymentSource(TimedSource):
 
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
         """(amount in SEK, amount in the invoice currency), as for customer payments."""
-        p = self.invoices.purchase(pos)
-        part = self.invoices.paid_part(pos)
+        return self.amounts_of(pos, self.invoices.purchase(pos))
+
+    def amounts_of(self, pos: int, p: Purchase) -> tuple[Decimal, Decimal]:
+        """`amounts` with supplier invoice `pos` already built (`p`)."""
+        part = paid_part(self.ctx, "supplierinvoices", pos, p.total)
         return paid_sek(p.total, part, p.rate), part
 
     def build(self, pos: int) -> Record:

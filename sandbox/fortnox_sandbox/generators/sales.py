@@ -426,9 +426,10 @@ class DocumentSource(TimedSource):
         super().__init__(ctx, size)
         self.customers = customers
         self.articles = articles
-        self.document = ctx.memo.memoize(self._document)
+        self.document = ctx.memo.memoize(self.build_document)
 
-    def _document(self, pos: int) -> Document:
+    def build_document(self, pos: int) -> Document:
+        """Document `pos`, built anew (`document` is this kept in the shared cache)."""
         return make_document(
             self.ctx,
             self.stream,
@@ -565,8 +566,11 @@ class InvoicePaymentSource(TimedSource):
     def amounts(self, pos: int) -> tuple[Decimal, Decimal]:
         """(amount in SEK, amount in the invoice currency). In SEK, what the invoice's total
         less what stays open comes to, so 1510 keeps the open balance at the invoice's rate."""
-        d = self.invoices.document(pos)
-        part = self.invoices.paid_part(pos)
+        return self.amounts_of(pos, self.invoices.document(pos))
+
+    def amounts_of(self, pos: int, d: Document) -> tuple[Decimal, Decimal]:
+        """`amounts` with invoice `pos` already built (`d`)."""
+        part = paid_part(self.ctx, self.invoices.stream, pos, d.sums.total)
         return paid_sek(d.sums.total, part, d.rate), part
 
     def build(self, pos: int) -> Record:

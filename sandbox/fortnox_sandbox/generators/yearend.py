@@ -32,6 +32,7 @@ from decimal import Decimal
 from fortnox_sandbox.model.clock import day_start
 from fortnox_sandbox.model.context import Context, FinancialYear
 from fortnox_sandbox.model.detrand import money
+from fortnox_sandbox.model.row_sums import YearSums
 
 from . import bas
 
@@ -88,6 +89,7 @@ class BaseSums:
 
     accounts: dict[int, Decimal] = field(default_factory=dict)
     vat_months: dict[int, dict[int, Decimal]] = field(default_factory=dict)
+    rows: YearSums = field(default_factory=YearSums)  # in SIE terms, as the ledger sums them
 
     def add(self, day: date, account: int, value: Decimal) -> None:
         self.accounts[account] = self.accounts.get(account, ZERO) + value
@@ -112,6 +114,7 @@ class YearBooks:
     entries: list[Entry]
     closing: dict[int, Decimal]  # balance accounts, series K included
     result: Decimal  # the result accounts' sum (ledger sign, a profit negative); 0 once booked
+    rows: YearSums  # the generated vouchers' rows (series A-E)
 
 
 class EntryDays:
@@ -241,7 +244,19 @@ class Books:
                 if account < 3000:
                     closing[account] = closing.get(account, ZERO) + value
         booked = any(e.kind == "closing" for e in entries)
-        return YearBooks(opening, entries, closing, ZERO if booked else result)
+        return YearBooks(opening, entries, closing, ZERO if booked else result, sums.rows)
+
+    def row_sums(self, year: FinancialYear) -> YearSums:
+        """The sums of every generated voucher of the year, series K included, as the ledger
+        sums the served vouchers while none has changed (SIE's balances without building
+        each voucher again)."""
+        books = self.year(year)
+        out = books.rows.copy()
+        for entry in books.entries:
+            out.vouchers += 1
+            for account, value in entry.rows:
+                out.add_row(f"{entry.day:%Y%m}", account, value, ZERO)
+        return out
 
 
 def _last_settlement(entries: list[Entry]) -> Decimal:

@@ -7,42 +7,34 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from fortnox_sandbox.generators.bookkeeping import VoucherYearSource
 
+from . import row_sums
+from .row_sums import (
+    COST_CENTER_DIMENSION,
+    PROJECT_DIMENSION,
+    ZERO,
+    YearSums,
+    decimal_of,
+    row_objects,
+)
 from .store import Collection, Record
 
-COST_CENTER_DIMENSION = 1  # SIE 4B's reserved dimensions, as Fortnox uses them
-PROJECT_DIMENSION = 6
-ZERO = Decimal(0)
+__all__ = ["COST_CENTER_DIMENSION", "PROJECT_DIMENSION", "ZERO", "YearSums", "row_objects"]
 
-Sums = list[Decimal]  # [amount, quantity]
-
-
-def _decimal(value: object) -> Decimal:
-    return Decimal(str(value)) if value else ZERO
+Sums = row_sums.Sums
 
 
 def signed(row: Record) -> Decimal:
     """A voucher row's amount in SIE terms: debit positive, credit negative."""
-    return _decimal(row["Debit"]) - _decimal(row["Credit"])
+    return decimal_of(row["Debit"]) - decimal_of(row["Credit"])
 
 
 def quantity(row: Record) -> Decimal:
-    return _decimal(row.get("Quantity"))
-
-
-def row_objects(row: Record) -> tuple[tuple[int, str], ...]:
-    """The row's SIE object list: its cost centre (dimension 1) and project (dimension 6)."""
-    pairs = []
-    if row.get("CostCenter"):
-        pairs.append((COST_CENTER_DIMENSION, str(row["CostCenter"])))
-    if row.get("Project"):
-        pairs.append((PROJECT_DIMENSION, str(row["Project"])))
-    return tuple(pairs)
+    return decimal_of(row.get("Quantity"))
 
 
 def added_rows(voucher: Record) -> int:
@@ -72,25 +64,6 @@ def vouchers(coll: Collection) -> Iterator[Record]:
                 yield record
 
 
-@dataclass
-class YearSums:
-    """Sums of a year's rows that are not removed."""
-
-    accounts: dict[int, Sums] = field(default_factory=dict)
-    # (YYYYMM, account, dimension, object code) -> sums; dimension 0 (code "") is the whole account
-    periods: dict[tuple[str, int, int, str], Sums] = field(default_factory=dict)
-    vouchers: int = 0
-
-
-def _add(sums: dict, key: object, value: Decimal, count: Decimal) -> None:
-    found = sums.get(key)
-    if found is None:
-        sums[key] = [value, count]
-    else:
-        found[0] += value
-        found[1] += count
-
-
 def year_sums(coll: Collection) -> YearSums:
     out = YearSums()
     for voucher in vouchers(coll):
@@ -99,11 +72,7 @@ def year_sums(coll: Collection) -> YearSums:
         for row in voucher["VoucherRows"]:
             if row["Removed"]:
                 continue
-            account, value, count = int(row["Account"]), signed(row), quantity(row)
-            _add(out.accounts, account, value, count)
-            _add(out.periods, (month, account, 0, ""), value, count)
-            for dimension, code in row_objects(row):
-                _add(out.periods, (month, account, dimension, code), value, count)
+            out.add_row(month, int(row["Account"]), signed(row), quantity(row), row_objects(row))
     return out
 
 
@@ -111,7 +80,10 @@ class SumsCache:
     """One tenant's year sums, kept while the year's vouchers are unchanged (a file with the
     year before it needs both years' sums; the next year's file reuses them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, generated: Callable[[Collection], YearSums | None]) -> None:
+        # The sums of a year's vouchers as generated (the books' own, no voucher built again),
+        # or None when its vouchers changed at runtime or it was opened at runtime.
+        self.generated = generated
         self._found: dict[int, tuple[int, YearSums]] = {}  # collection uid -> (version, sums)
         self._lock = threading.Lock()
 
@@ -121,7 +93,9 @@ class SumsCache:
             found = self._found.get(coll.uid)
         if found is not None and found[0] == version:
             return found[1]
-        sums = year_sums(coll)
+        sums = self.generated(coll)
+        if sums is None:
+            sums = year_sums(coll)
         with self._lock:
             self._found[coll.uid] = (version, sums)
         return sums

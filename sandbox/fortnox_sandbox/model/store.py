@@ -57,6 +57,11 @@ class Source:
         """The complete, shaped detail record at `pos` (also for pos >= size: a created record)."""
         raise NotImplementedError
 
+    def build_alone(self, pos: int) -> Record:
+        """`build` for a full scan: what it is made of is not kept in the shared caches either
+        (a scan of every record would flush them)."""
+        return self.build(pos)
+
     def since_ranges(self, since: float) -> list[tuple[int, int]]:
         """Base position ranges [a, b) of records modified at or after `since`."""
         lo = bisect.bisect_left(range(self.size), since, key=self.mtime)
@@ -235,7 +240,7 @@ class Collection:
             return entry[0]
         if 0 <= pos < self.source.size:
             if not cached:
-                return self.source.build(pos)
+                return self.source.build_alone(pos)
             return self.cache.get_or_build((self.uid, pos), lambda: self.source.build(pos))
         return None
 

@@ -66,7 +66,8 @@ class Tenant:
         self._extras: dict[str, ExtraFields] = {}  # per resource, for all its collections
         # Reentrant: a file connection's collection is built from the collections it connects.
         self._lock = threading.RLock()
-        self.ledger_sums = ledger.SumsCache()  # per-year sums of voucher rows (SIE balances)
+        # Per-year sums of voucher rows (SIE balances).
+        self.ledger_sums = ledger.SumsCache(self._generated_sums)
         ctx = self.ctx
         self.customers = CustomerSource(ctx)
         self.articles = ArticleSource(ctx)
@@ -183,6 +184,15 @@ class Tenant:
             )
 
     # -- sources
+    def _generated_sums(self, coll: Collection) -> ledger.YearSums | None:
+        """A year's row sums from its books while its vouchers are as generated."""
+        source = coll.source
+        if coll.overlay or coll.created or not isinstance(source, bookkeeping.VoucherYearSource):
+            return None
+        if source.year.opened_at is not None:
+            return None
+        return self.ledgers.books.row_sums(source.year)
+
     def _fy(self, year: int) -> FinancialYear:
         found = self.ctx.year(year)
         assert found is not None
